@@ -1,0 +1,79 @@
+# Kreds: `make run` serves a demo on http://127.0.0.1:5000, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := client/node_modules/.installed
+CLIENT_BUILT := server/static/dist/.built
+CATALOGS := $(wildcard server/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+export FLASK_APP := server
+
+.PHONY: run serve install client translations migrate seed test test-postgres lint format bench extract-messages clean
+
+run: install client translations migrate seed serve ## install, build, migrate, seed the demo and serve
+
+serve: ## serve on $(HOST):$(PORT) (eventlet)
+	$(BIN)/python -m server --host $(HOST) --port $(PORT)
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+client: $(CLIENT_BUILT)
+
+$(NODE_INSTALLED): client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CLIENT_BUILT): $(NODE_INSTALLED) $(shell find client/src -type f 2>/dev/null) client/vite.config.ts client/tsconfig.json
+	cd client && npm run --silent build
+	@touch $@
+
+translations: $(COMPILED)
+
+server/translations/%/LC_MESSAGES/messages.mo: server/translations/%/LC_MESSAGES/messages.po $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+extract-messages: install ## collect new strings into the catalogues (then translate them)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o server/translations/messages.pot --no-location --sort-output --project=kreds .
+	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+
+seed: install
+	$(BIN)/flask seed-demo
+
+test: install client translations ## every test: Python (unit, socket, live server, browser) and client
+	cd client && npm run --silent test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install client translations ## the Python suite against PostgreSQL
+	KREDS_TEST_DATABASE_URL=$${KREDS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install $(NODE_INSTALLED) ## ruff, mypy and the TypeScript type check
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+	$(BIN)/mypy
+	cd client && npm run --silent typecheck
+
+format: install
+	$(BIN)/ruff check --fix server tests
+	$(BIN)/ruff format server tests
+
+bench: install client translations ## capacity and latency benchmark (see docs/benchmarks.md)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) client/node_modules server/static/dist instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""The application factory: it only wires. Each area binds itself through its ``init_app``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from server.config import Config, check_config, config_from_environment
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the app from a configuration class (default: the one ``KREDS_CONFIG`` names)."""
+    app = Flask(__name__)
+    app.config.from_object(config or config_from_environment())
+    app.config.update(overrides)
+    check_config(app.config)
+
+    init_extensions(app)
+    init_areas(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from server import i18n, logs, web
+    from server.extensions import csrf, db, limiter, login_manager, migrate
+
+    logs.init_app(app)
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+
+
+def init_areas(app: Flask) -> None:
+    from server import account, admin, auth, calendar, cli, dashboard, invitations, meetings, room
+
+    for area in (auth, account, dashboard, meetings, invitations, calendar, admin):
+        app.register_blueprint(area.bp)
+    room.init_app(app)
+    cli.init_app(app)

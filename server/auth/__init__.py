@@ -1,0 +1,21 @@
+"""Logging in and out, and one-time password-reset links."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from server.auth import routes  # noqa: E402,F401
+
+
+def _configure_login() -> None:
+    from flask_babel import lazy_gettext
+
+    from server.extensions import login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+_configure_login()

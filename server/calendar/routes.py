@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from server.calendar import bp  # noqa: F401

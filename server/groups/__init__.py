@@ -1,0 +1,1 @@
+"""Groups and their schedules: the rules, without web code."""

@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from server.invitations import bp  # noqa: F401

@@ -1,0 +1,85 @@
+"""What every page shares: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, current_app, render_template, request
+from flask_babel import format_datetime, gettext
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
+
+
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config.get("ENV_NAME") == "production":
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.endpoint != "static" and response.mimetype == "text/html":
+        # Pages are never kept in caches (the back button after a quick exit included).
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def local_time(value: datetime, tz: str | None = None, fmt: str = "full_short") -> str:
+    """A UTC datetime shown in a time zone (the person's own by default)."""
+    zone = tz or (current_user.timezone if current_user.is_authenticated else None)
+    if zone:
+        value = value.astimezone(ZoneInfo(zone))
+    formats = {
+        "full_short": "EEEE d MMMM y, HH:mm",
+        "date": "EEEE d MMMM y",
+        "time": "HH:mm",
+        "short": "d MMM y HH:mm",
+    }
+    return format_datetime(
+        value.replace(tzinfo=None) if zone else value, formats.get(fmt, fmt), rebase=False
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(security_headers)
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        return {"quick_exit_url": current_app.config["QUICK_EXIT_URL"]}
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        messages = {
+            403: gettext("You do not have access to this page."),
+            404: gettext("This page does not exist, or you do not have access to it."),
+            405: gettext("This action is not allowed here."),
+            413: gettext("What you sent is too large."),
+            429: gettext("Too many attempts. Please wait a minute and try again."),
+        }
+        code = error.code or 500
+        message = messages.get(code, gettext("Something went wrong."))
+        return render_template("error.html", code=code, message=message), code

@@ -1,0 +1,131 @@
+"""Shared fixtures: the app, its database, clients logged in per role.
+
+Tests use in-memory SQLite unless ``KREDS_TEST_DATABASE_URL`` names another database (CI runs the
+suite against PostgreSQL that way)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import flask_babel
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask, g
+from flask.testing import FlaskClient
+
+import server.models.accounts as accounts
+from server import create_app
+from server.config import TestingConfig, database_url
+from server.extensions import db
+from server.models import Group, Meeting, MembershipRole, Role, User
+from tests import factories
+
+# Hashing at full strength makes every test slow; the algorithm stays the same.
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+TEST_DATABASE_URL = os.environ.get("KREDS_TEST_DATABASE_URL")
+
+
+def _forget_cached_request_state() -> None:
+    for key in ("_login_user", "csrf_token"):
+        g.pop(key, None)
+    flask_babel.refresh()
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    overrides = {}
+    if TEST_DATABASE_URL:
+        overrides["SQLALCHEMY_DATABASE_URI"] = database_url(TEST_DATABASE_URL)
+    app = create_app(TestingConfig, **overrides)
+    # The test keeps one app context pushed (so factories can use the database), and Flask reuses
+    # it for every request; drop what extensions cache on it, so each request starts afresh.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_request_state)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class Course:
+    """A group as the Copenhagen model runs it: a facilitator, a co-facilitator, participants,
+    a meeting whose room is open now; and people who must not get in."""
+
+    group: Group
+    meeting: Meeting
+    facilitator: User
+    co_facilitator: User
+    participants: list[User]
+    admin: User
+    outsider: User  # a participant of another group
+    other_facilitator: User  # the facilitator of another group
+    other_group: Group
+
+
+@pytest.fixture
+def course(app: Flask) -> Course:
+    group = factories.gen_group("Tuesday group")
+    facilitator = factories.gen_user(Role.FACILITATOR, display_name="Mira")
+    co = factories.gen_user(Role.FACILITATOR, display_name="Jonas")
+    factories.gen_membership(group, facilitator, MembershipRole.FACILITATOR)
+    factories.gen_membership(group, co, MembershipRole.CO_FACILITATOR)
+    participants = []
+    for name in ("Birch", "Heron", "Juniper"):
+        person = factories.gen_user(Role.PARTICIPANT, display_name=name)
+        factories.gen_membership(group, person)
+        participants.append(person)
+    meeting = factories.gen_meeting(group)
+    other = factories.gen_group("Thursday group")
+    outsider = factories.gen_user(Role.PARTICIPANT, display_name="Outsider")
+    other_facilitator = factories.gen_user(Role.FACILITATOR, display_name="Other facilitator")
+    factories.gen_membership(other, outsider)
+    factories.gen_membership(other, other_facilitator, MembershipRole.FACILITATOR)
+    admin = factories.gen_user(Role.ADMIN, display_name="Admin")
+    return Course(
+        group=group,
+        meeting=meeting,
+        facilitator=facilitator,
+        co_facilitator=co,
+        participants=participants,
+        admin=admin,
+        outsider=outsider,
+        other_facilitator=other_facilitator,
+        other_group=other,
+    )
+
+
+@pytest.fixture
+def login_as(app: Flask):  # type: ignore[no-untyped-def]
+    """``login_as(user)`` gives a fresh test client logged in as that person."""
+
+    def _login(user: User) -> FlaskClient:
+        c = app.test_client()
+        factories.log_in(c, user)
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def admin_client(course: Course, login_as) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return login_as(course.admin)
+
+
+@pytest.fixture
+def facilitator_client(course: Course, login_as) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return login_as(course.facilitator)
+
+
+@pytest.fixture
+def participant_client(course: Course, login_as) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return login_as(course.participants[0])
