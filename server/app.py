@@ -25,7 +25,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
 
 def init_extensions(app: Flask) -> None:
-    from server import i18n, logs, web
+    from server import access, i18n, logs, web
     from server.extensions import csrf, db, limiter, login_manager, migrate
 
     logs.init_app(app)
@@ -41,12 +41,24 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    access.init_app(app)
 
 
 def init_areas(app: Flask) -> None:
-    from server import account, admin, auth, calendar, cli, dashboard, invitations, meetings, room
+    from server import (
+        account,
+        admin,
+        auth,
+        calendar,
+        cli,
+        dashboard,
+        facilitator,
+        invitations,
+        meetings,
+        room,
+    )
 
-    for area in (auth, account, dashboard, meetings, invitations, calendar, admin):
+    for area in (auth, account, dashboard, meetings, invitations, calendar, facilitator, admin):
         app.register_blueprint(area.bp)
     room.init_app(app)
     cli.init_app(app)

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from server.access import access
 from server.account import bp
+from server.account.forms import CalendarForm, PasswordForm, ProfileForm
 from server.extensions import db
+from server.i18n import current_language
 
 
 @bp.route("/language", methods=["POST"])
@@ -31,7 +36,89 @@ def safety() -> str:
     return render_template("account/safety.html")
 
 
-@bp.route("/account")
+def _profile_form() -> ProfileForm:
+    form = ProfileForm(prefix="profile", obj=current_user)
+    if not form.is_submitted():
+        form.language.data = current_user.language or current_language()
+    return form
+
+
+def _page(**forms: Any) -> str:
+    """The account page; a form passed in (with its errors) replaces the fresh one."""
+    context: dict[str, Any] = {
+        "profile_form": _profile_form(),
+        "password_form": PasswordForm(prefix="pw", formdata=None),
+        "calendar_form": CalendarForm(formdata=None),
+        "calendar_active": current_user.calendar_token_hash is not None,
+        "calendar_url": None,
+    }
+    context.update(forms)
+    return render_template("account/settings.html", **context)
+
+
+@bp.route("/account", methods=["GET", "POST"])
 @access("login")
-def settings() -> str:
-    return render_template("account/settings.html")
+def settings() -> str | Response:
+    form = _profile_form()
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data
+        current_user.language = form.language.data
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        session["lang"] = form.language.data
+        flash(_("Your settings are saved."), "info")
+        return redirect(url_for("account.settings"))
+    return _page(profile_form=form)
+
+
+@bp.route("/account/password", methods=["POST"])
+@access("login")
+def password() -> str | Response:
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data or ""):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            from server import room
+
+            user = current_user._get_current_object()
+            remember = request.cookies.get(
+                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            )
+            user.set_password(form.password.data or "")
+            # Every other session (another device, a forgotten browser) ends here.
+            user.end_all_sessions()
+            db.session.commit()
+            room.disconnect_user(user.id)
+            login_user(user, remember=remember is not None)
+            flash(_("Your password is changed. You are logged out everywhere else."), "info")
+            return redirect(url_for("account.settings"))
+    return _page(password_form=form)
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@access("login")
+def calendar_link() -> str | Response:
+    form = CalendarForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("account.settings"))
+    token = current_user.new_calendar_token()
+    db.session.commit()
+    # Shown this once: only a hash is kept.
+    return _page(
+        calendar_active=True,
+        calendar_url=url_for("calendar.feed", token=token, _external=True),
+    )
+
+
+@bp.route("/account/calendar/stop", methods=["POST"])
+@access("login")
+def calendar_stop() -> Response:
+    form = CalendarForm()
+    if form.validate_on_submit():
+        current_user.calendar_token_hash = None
+        db.session.commit()
+        flash(
+            _("The calendar link is stopped. Calendars that used it get no more updates."), "info"
+        )
+    return redirect(url_for("account.settings"))
