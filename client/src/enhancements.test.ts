@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { announce, copyableText, enhance, fillTimezoneFields } from "./enhancements";
+
+async function settle(): Promise<void> {
+  await vi.runAllTimersAsync();
+}
+
+describe("enhancements", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    document.documentElement.lang = "en";
+    document.body.innerHTML = "";
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  describe("copy buttons", () => {
+    function renderCopy(): HTMLButtonElement {
+      document.body.innerHTML = `
+        <input id="link" value="https://kreds.example/invite/abc">
+        <p id="code"> 123 456 </p>
+        <button type="button" id="copy-link" data-copy-target="#link">Copy link</button>
+        <button type="button" id="copy-code" data-copy-target="#code">Copy code</button>`;
+      enhance(document);
+      return document.getElementById("copy-link") as HTMLButtonElement;
+    }
+
+    it("copies a field's value and announces it politely", async () => {
+      const writeText = vi.fn<(text: string) => Promise<void>>().mockResolvedValue(undefined);
+      vi.stubGlobal("navigator", { clipboard: { writeText } });
+      const button = renderCopy();
+
+      button.click();
+      await vi.advanceTimersByTimeAsync(100);
+
+      expect(writeText).toHaveBeenCalledExactlyOnceWith("https://kreds.example/invite/abc");
+      const region = document.getElementById("kreds-announcer");
+      expect(region?.getAttribute("aria-live")).toBe("polite");
+      expect(region?.textContent).toBe("Copied");
+      expect(button.textContent).toBe("Copied");
+
+      await settle();
+      expect(button.textContent).toBe("Copy link");
+    });
+
+    it("copies an element's text, trimmed, in Danish on a Danish page", async () => {
+      document.documentElement.lang = "da";
+      const writeText = vi.fn<(text: string) => Promise<void>>().mockResolvedValue(undefined);
+      vi.stubGlobal("navigator", { clipboard: { writeText } });
+      renderCopy();
+
+      document.getElementById("copy-code")!.click();
+      await vi.advanceTimersByTimeAsync(100);
+
+      expect(writeText).toHaveBeenCalledExactlyOnceWith("123 456");
+      expect(document.getElementById("kreds-announcer")?.textContent).toBe("Kopieret");
+    });
+
+    it("selects the text and says so when the clipboard refuses", async () => {
+      const writeText = vi.fn<(text: string) => Promise<void>>().mockRejectedValue(new Error("denied"));
+      vi.stubGlobal("navigator", { clipboard: { writeText } });
+      const button = renderCopy();
+
+      button.click();
+      await vi.advanceTimersByTimeAsync(100);
+
+      const input = document.getElementById("link") as HTMLInputElement;
+      expect(document.activeElement).toBe(input);
+      expect(input.selectionEnd! - input.selectionStart!).toBe(input.value.length);
+      expect(document.getElementById("kreds-announcer")?.textContent).toContain("Could not copy");
+      expect(button.textContent).toBe("Copy link");
+    });
+  });
+
+  it("reads values from fields and text from other elements", () => {
+    document.body.innerHTML = `<textarea id="t">a b</textarea><span id="s"> x </span>`;
+    expect(copyableText(document.getElementById("t")!)).toBe("a b");
+    expect(copyableText(document.getElementById("s")!)).toBe("x");
+  });
+
+  describe("confirm forms", () => {
+    function renderForm(): { form: HTMLFormElement; submitted: () => boolean } {
+      document.body.innerHTML = `
+        <form data-confirm="Remove this person from the group?" action="/x" method="post">
+          <button type="submit">Remove</button>
+        </form>`;
+      enhance(document);
+      const form = document.querySelector("form")!;
+      let submitted = false;
+      // Stands in for the browser's navigation; runs after the enhancement (bubble phase).
+      form.addEventListener("submit", (event) => {
+        submitted = !event.defaultPrevented;
+        event.preventDefault();
+      });
+      return { form, submitted: () => submitted };
+    }
+
+    it("asks before submitting and stops when the answer is no", () => {
+      const confirm = vi.fn().mockReturnValue(false);
+      vi.stubGlobal("confirm", confirm);
+      const { form, submitted } = renderForm();
+
+      form.requestSubmit();
+
+      expect(confirm).toHaveBeenCalledExactlyOnceWith("Remove this person from the group?");
+      expect(submitted()).toBe(false);
+    });
+
+    it("submits when the answer is yes", () => {
+      vi.stubGlobal("confirm", vi.fn().mockReturnValue(true));
+      const { form, submitted } = renderForm();
+
+      form.requestSubmit();
+
+      expect(submitted()).toBe(true);
+    });
+  });
+
+  it("fills time-zone fields with the browser's IANA zone", () => {
+    document.body.innerHTML = `<input type="hidden" name="timezone" data-timezone-field>`;
+    const resolvedOptions = () => ({ timeZone: "Europe/Copenhagen" });
+    vi.stubGlobal("Intl", { ...Intl, DateTimeFormat: () => ({ resolvedOptions }) });
+
+    fillTimezoneFields(document);
+
+    expect(document.querySelector("input")?.value).toBe("Europe/Copenhagen");
+  });
+
+  it("announces the same message twice in a row", async () => {
+    announce("Copied", document);
+    await settle();
+    const region = document.getElementById("kreds-announcer")!;
+    announce("Copied", document);
+    expect(region.textContent).toBe("");
+    await settle();
+    expect(region.textContent).toBe("Copied");
+  });
+});
