@@ -7,7 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, render_template, request
-from flask_babel import format_datetime, gettext
+from babel import dates
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -48,19 +49,22 @@ def security_headers(response: Response) -> Response:
 
 
 def local_time(value: datetime, tz: str | None = None, fmt: str = "full_short") -> str:
-    """A UTC datetime shown in a time zone (the person's own by default)."""
+    """A UTC datetime shown in a time zone (the person's own by default), written the way the
+    page's language writes dates (Danish "søndag den 22. november 2026", English "Sunday 22
+    November 2026")."""
     zone = tz or (current_user.timezone if current_user.is_authenticated else None)
-    if zone:
-        value = value.astimezone(ZoneInfo(zone))
-    formats = {
-        "full_short": "EEEE d MMMM y, HH:mm",
-        "date": "EEEE d MMMM y",
-        "time": "HH:mm",
-        "short": "d MMM y HH:mm",
-    }
-    return format_datetime(
-        value.replace(tzinfo=None) if zone else value, formats.get(fmt, fmt), rebase=False
-    )
+    local = value.astimezone(ZoneInfo(zone)) if zone else value
+    # English pages are read in Europe: day before month.
+    locale = "en_GB" if str(get_locale() or "en") == "en" else str(get_locale())
+    date_full = dates.format_date(local.date(), "full", locale=locale)
+    clock = dates.format_time(local.time(), "HH:mm", locale=locale)
+    if fmt == "date":
+        return date_full
+    if fmt == "time":
+        return clock
+    if fmt == "short":
+        return f"{dates.format_date(local.date(), 'medium', locale=locale)} {clock}"
+    return f"{date_full}, {clock}"
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import flask_babel
 import pytest
@@ -28,6 +29,15 @@ accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 TEST_DATABASE_URL = os.environ.get("KREDS_TEST_DATABASE_URL")
 
 
+class EnglishClient(FlaskClient):
+    """Test clients read English unless a test sends its own Accept-Language (Danish is the
+    default for real browsers that ask for neither)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def _forget_cached_request_state() -> None:
     for key in ("_login_user", "csrf_token"):
         g.pop(key, None)
@@ -40,6 +50,7 @@ def app() -> Iterator[Flask]:
     if TEST_DATABASE_URL:
         overrides["SQLALCHEMY_DATABASE_URI"] = database_url(TEST_DATABASE_URL)
     app = create_app(TestingConfig, **overrides)
+    app.test_client_class = EnglishClient
     # The test keeps one app context pushed (so factories can use the database), and Flask reuses
     # it for every request; drop what extensions cache on it, so each request starts afresh.
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_request_state)
