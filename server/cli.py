@@ -90,6 +90,24 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Administrator {login!r} created.")
 
+    @app.cli.command("purge-records")
+    @click.option("--days", type=int, default=None, help="default: KREDS_RETENTION_DAYS")
+    def purge_records(days: int | None) -> None:
+        """Delete attendance, acknowledgements, reset links and invitations past retention.
+
+        Meant for cron, e.g. daily: ``flask --app server purge-records``."""
+        from server.account.data import purge_old_records
+
+        keep = days if days is not None else int(app.config["RETENTION_DAYS"])
+        if keep < 1:
+            raise click.ClickException("--days must be at least 1")
+        counts = purge_old_records(keep)
+        db.session.commit()
+        click.echo(
+            f"Purged records older than {keep} days: "
+            + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+        )
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Create the demo group, its people and a meeting whose room is open now."""

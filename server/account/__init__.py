@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from server.account import routes  # noqa: E402,F401
+from server.account import routes, routes_data  # noqa: E402,F401
