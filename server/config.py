@@ -54,6 +54,13 @@ class Config:
 
     # Scheduling and rooms.
     ROOM_GRACE_MINUTES = _int("KREDS_ROOM_GRACE_MINUTES", 15)
+    # The live room: how long a dropped person keeps their place, and the chat rate limit
+    # (messages, private lines and reactions per person per window).
+    ROOM_RECONNECT_GRACE_SECONDS = _int("KREDS_ROOM_RECONNECT_GRACE_SECONDS", 60)
+    ROOM_CHAT_RATE_COUNT = _int("KREDS_ROOM_CHAT_RATE_COUNT", 8)
+    ROOM_CHAT_RATE_SECONDS = _int("KREDS_ROOM_CHAT_RATE_SECONDS", 10)
+    # "background": timers run as Socket.IO background tasks; "manual": tests fire them.
+    ROOM_TIMERS = os.environ.get("KREDS_ROOM_TIMERS", "background")
     INVITATION_DAYS = _int("KREDS_INVITATION_DAYS", 14)
     RESET_LINK_HOURS = _int("KREDS_RESET_LINK_HOURS", 24)
     RETENTION_DAYS = _int("KREDS_RETENTION_DAYS", 365)
@@ -95,6 +102,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
+    ROOM_TIMERS = "manual"
 
 
 class ProductionConfig(Config):

@@ -1,4 +1,8 @@
-"""The live room: Socket.IO events over rules that live in plain Python."""
+"""The live room: Socket.IO events over rules that live in plain Python.
+
+``rules`` and ``state`` hold the room's logic without Flask or sockets; ``store`` owns the live
+state; ``events`` are the thin handlers (registered through ``dispatch``); ``gate`` is the
+database side. docs/protocol.md describes the wire protocol."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from server.extensions import socketio
+    from server.room import dispatch, events  # noqa: F401  (events register themselves)
+    from server.room.runtime import init_runtime
 
     socketio.init_app(
         app,
@@ -20,7 +26,18 @@ def init_app(app: Flask) -> None:
         cors_allowed_origins=None,
         manage_session=False,
     )
+    init_runtime(app)
+    dispatch.register(socketio)
 
 
 def disconnect_user(user_id: int) -> None:
-    """End every live connection of this person (log-out, deactivation, removal)."""
+    """End every live connection of this person (log-out, deactivation, removal).
+
+    Their place in any meeting is given up at once (a server disconnect is deliberate)."""
+    from server.extensions import socketio
+    from server.room import sockets
+
+    if socketio.server is None:
+        return
+    for sid in sockets.sids_of(user_id):
+        socketio.server.disconnect(sid, namespace=sockets.NAMESPACE)

@@ -1,0 +1,226 @@
+"""One way into the room: the event registry and the wrapper every handler runs in.
+
+``@room_event(name, policy=..., payload=...)`` registers a thin handler. The wrapper checks the
+identity (the logged-in session, afresh on every event), validates the payload, checks that the
+event names the socket's meeting, and turns a :class:`RoomError` into the acknowledgement
+``{ok: false, error: {code, message}}``; any other exception becomes ``internal`` and is logged
+without the payload. The registry (event -> policy) is what docs/protocol.md and the authorisation
+tests are checked against."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import flask_babel
+from flask import g, request
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room
+from pydantic import ValidationError
+
+from server.extensions import db
+from server.models import User
+from server.room import rules, sockets
+from server.room.errors import RoomError
+from server.room.messages import message_for
+from server.room.payloads import Payload
+from server.room.rules import Outcome, Policy
+from server.room.runtime import Rule, Stage, runtime
+from server.room.state import RoomState
+
+log = logging.getLogger(__name__)
+Handler = Callable[["Context", Any], dict[str, Any] | None]
+# A transport that dropped keeps the person's place for the reconnection grace; a deliberate
+# disconnect (by the client or the server) leaves at once.
+_KEEPS_PLACE = {"transport close", "transport error", "ping timeout"}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    policy: Policy
+    payload: type[Payload]
+    handler: Handler
+
+
+REGISTRY: dict[str, EventSpec] = {}
+
+
+def registered_events() -> dict[str, EventSpec]:
+    """Every client event with its policy and payload model (for docs and authorisation tests)."""
+    from server.room import events  # noqa: F401  (handlers register themselves on import)
+
+    return dict(REGISTRY)
+
+
+def room_event(
+    name: str, *, policy: Policy, payload: type[Payload] = Payload
+) -> Callable[[Handler], Handler]:
+    """Register a handler for a client event, with who may send it and its payload model."""
+
+    def decorate(handler: Handler) -> Handler:
+        if name in REGISTRY:
+            raise ValueError(f"room event {name!r} is registered twice")
+        REGISTRY[name] = EventSpec(name, policy, payload, handler)
+        return handler
+
+    return decorate
+
+
+@dataclass
+class Context:
+    """Who sent an event, from which socket, about which meeting."""
+
+    spec: EventSpec
+    sid: str
+    user: User
+    meeting_id: int
+
+    @property
+    def user_id(self) -> int:
+        return int(self.user.id)
+
+    def apply(
+        self,
+        rule: Rule,
+        *,
+        create: Callable[[], RoomState] | None = None,
+        stage: Stage | None = None,
+    ) -> Outcome:
+        """Run one rule on this meeting's state, under this event's policy."""
+        return runtime().apply(
+            self.meeting_id,
+            rule,
+            actor_id=self.user_id,
+            policy=self.spec.policy,
+            create=create,
+            stage=stage,
+        )
+
+
+def _fresh_identity() -> User:
+    """The logged-in person, read afresh from the session (never cached across events)."""
+    g.pop("_login_user", None)
+    flask_babel.refresh()
+    if not current_user.is_authenticated:
+        raise RoomError("not_logged_in")
+    bound = sockets.binding(request.sid).get("user_id")  # type: ignore[attr-defined]
+    if bound is not None and bound != current_user.id:
+        raise RoomError("not_logged_in")
+    user = current_user._get_current_object()
+    assert isinstance(user, User)
+    return user
+
+
+def _invalid_fields(error: ValidationError, model: type[Payload]) -> list[str]:
+    fields: list[str] = []
+    for problem in error.errors():
+        location = problem.get("loc") or ()
+        name = str(location[0]) if location else ""
+        # Field names only, and only the model's own: no echo of what the client sent.
+        fields.append(name if name in model.model_fields else "(extra)")
+    return sorted(set(fields))
+
+
+def _parse(spec: EventSpec, args: tuple[Any, ...]) -> Payload:
+    if len(args) != 1:
+        raise RoomError("invalid")
+    try:
+        return spec.payload.model_validate(args[0])
+    except ValidationError as error:
+        raise RoomError("invalid", fields=_invalid_fields(error, spec.payload)) from None
+
+
+def failure(error: RoomError) -> dict[str, Any]:
+    body = {"code": error.code, "message": message_for(error.code), **error.details}
+    return {"ok": False, "error": body}
+
+
+def success(data: dict[str, Any] | None) -> dict[str, Any]:
+    return {"ok": True, "data": data or {}}
+
+
+def _log_internal(event: str, error: Exception) -> None:
+    # The exception's message may quote what someone wrote: only its type and the code path.
+    frames = traceback.extract_tb(error.__traceback__)
+    where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
+    log.error("room event %s failed: %s at %s", event, type(error).__name__, where)
+
+
+def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
+    sid = str(request.sid)  # type: ignore[attr-defined]
+    try:
+        user = _fresh_identity()
+        payload = _parse(spec, args)
+        if spec.policy == "connected":
+            meeting_id = payload.meeting_id
+        else:
+            meeting_id = sockets.binding(sid).get("meeting_id") or 0
+            if not meeting_id:
+                raise RoomError("not_joined")
+            if payload.meeting_id != meeting_id:
+                raise RoomError("wrong_meeting")
+        context = Context(spec=spec, sid=sid, user=user, meeting_id=meeting_id)
+        return success(spec.handler(context, payload))
+    except RoomError as error:
+        return failure(error)
+    except Exception as error:
+        db.session.rollback()
+        _log_internal(spec.name, error)
+        return failure(RoomError("internal"))
+
+
+def _handler_for(spec: EventSpec) -> Callable[..., dict[str, Any]]:
+    def handle(*args: Any) -> dict[str, Any]:
+        return dispatch(spec, args)
+
+    handle.__name__ = f"room_{spec.name}"
+    return handle
+
+
+def on_connect(auth: Any = None) -> None:
+    """Only a logged-in session gets a socket (same origin is Engine.IO's default)."""
+    g.pop("_login_user", None)
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("not_logged_in")
+    sid = str(request.sid)  # type: ignore[attr-defined]
+    join_room(sockets.user_room(current_user.id))
+    sockets.bind(sid, int(current_user.id), None)
+
+
+def leave_meeting(sid: str, keep_place: bool) -> None:
+    """This socket is leaving its meeting (dropped, disconnected, or joining another)."""
+    found = sockets.binding(sid)
+    meeting_id, user_id = found.get("meeting_id"), found.get("user_id")
+    if not meeting_id or not user_id:
+        return
+    sockets.leave(sid, meeting_id)
+
+    with contextlib.suppress(RoomError):  # the room is gone already
+        runtime().apply(
+            meeting_id, lambda state, now: rules.disconnect(state, user_id, sid, now, keep_place)
+        )
+
+
+def on_disconnect(reason: Any = None) -> None:
+    try:
+        leave_meeting(str(request.sid), keep_place=str(reason) in _KEEPS_PLACE)  # type: ignore[attr-defined]
+    except Exception as error:
+        db.session.rollback()
+        _log_internal("disconnect", error)
+
+
+def on_unknown(event: Any, *args: Any) -> dict[str, Any]:
+    return failure(RoomError("unknown_event"))
+
+
+def register(socketio: SocketIO) -> None:
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
+    for spec in REGISTRY.values():
+        socketio.on_event(spec.name, _handler_for(spec))
+    socketio.on_event("*", on_unknown)

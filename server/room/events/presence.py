@@ -1,0 +1,74 @@
+"""Client events for entering and leaving: join, the lobby, the lock, presence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.room import gate, rules, sockets
+from server.room.dispatch import Context, leave_meeting, room_event
+from server.room.events.common import Data, data_of
+from server.room.payloads import (
+    Decline,
+    Lock,
+    Payload,
+    Status,
+    Target,
+)
+from server.room.runtime import runtime
+
+
+@room_event("join", policy="connected")
+def join(ctx: Context, p: Payload) -> Data:
+    meeting, entrant = gate.entrant(p.meeting_id, ctx.user)
+    if sockets.binding(ctx.sid).get("meeting_id") not in (None, p.meeting_id):
+        leave_meeting(ctx.sid, keep_place=True)
+    outcome = ctx.apply(
+        lambda state, now: rules.join(state, entrant, ctx.sid, now),
+        create=lambda: gate.new_room(meeting),
+    )
+    sockets.bind(ctx.sid, ctx.user_id, p.meeting_id)
+    where = outcome.data["where"]
+    views = runtime().views(p.meeting_id)
+    data: dict[str, Any] = {"where": where}
+    if views is not None:
+        if where == "room":
+            data["room"] = views.public
+            if entrant.role in ("facilitator", "co_facilitator"):
+                data["facilitator"] = views.facilitators
+        else:
+            data["lobby"] = views.lobby.get(ctx.user_id)
+    return data
+
+
+@room_event("leave", policy="lobby")
+def leave(ctx: Context, p: Payload) -> Data:
+    ctx.apply(lambda state, now: rules.leave(state, ctx.user_id, now))
+    return None
+
+
+@room_event("set_status", policy="admitted", payload=Status)
+def set_status(ctx: Context, p: Status) -> Data:
+    return data_of(
+        ctx.apply(lambda state, now: rules.set_status(state, ctx.user_id, p.status, now))
+    )
+
+
+@room_event("admit", policy="facilitator", payload=Target)
+def admit(ctx: Context, p: Target) -> Data:
+    return data_of(ctx.apply(lambda state, now: rules.admit(state, ctx.user_id, p.user_id, now)))
+
+
+@room_event("admit_all", policy="facilitator")
+def admit_all(ctx: Context, p: Payload) -> Data:
+    return data_of(ctx.apply(lambda state, now: rules.admit_all(state, ctx.user_id, now)))
+
+
+@room_event("decline", policy="facilitator", payload=Decline)
+def decline(ctx: Context, p: Decline) -> Data:
+    ctx.apply(lambda state, now: rules.decline(state, ctx.user_id, p.user_id, p.message, now))
+    return None
+
+
+@room_event("lock", policy="facilitator", payload=Lock)
+def lock(ctx: Context, p: Lock) -> Data:
+    return data_of(ctx.apply(lambda state, now: rules.set_lock(state, ctx.user_id, p.locked, now)))

@@ -1,0 +1,217 @@
+"""A whole meeting against the real server: seven python-socketio clients (the facilitator and six
+participants of the demo group) go through the agreement, the lobby, a round with a pass, the
+queue, chat, a removal and the end."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.live_server import DEMO_PASSWORD, LiveServer, logged_in, submit_form
+from tests.live_server import live_server as live_server  # the fixture
+
+pytestmark = [pytest.mark.live, pytest.mark.timeout(90)]
+TIMEOUT = 10
+
+
+class Person:
+    """One person's browser, reduced to an HTTP session and a Socket.IO client."""
+
+    def __init__(self, server: LiveServer, login: str, meeting_id: int) -> None:
+        self.server = server
+        self.login = login
+        self.meeting_id = meeting_id
+        self.http = logged_in(server.url, login, DEMO_PASSWORD)
+        self.client = socketio.Client(reconnection=False)
+        self.received: list[tuple[str, Any]] = []
+        self.changed = threading.Condition()
+        self.client.on("*", self._record)
+        self.user_id = 0
+
+    def _record(self, event: str, *args: Any) -> None:
+        with self.changed:
+            self.received.append((event, args[0] if args else None))
+            self.changed.notify_all()
+
+    def connect(self) -> None:
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        self.client.connect(
+            self.server.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10
+        )
+
+    def accept_agreement(self) -> None:
+        url = f"{self.server.url}/meetings/{self.meeting_id}"
+        response = submit_form(self.http, url, {"accept": "y"})
+        assert response.status_code == 302, response.text[:300]
+
+    def send(self, event: str, **fields: Any) -> dict[str, Any]:
+        ack = self.client.call(event, {"meeting_id": self.meeting_id, **fields}, timeout=TIMEOUT)
+        assert isinstance(ack, dict)
+        return ack
+
+    def ok(self, event: str, **fields: Any) -> dict[str, Any]:
+        ack = self.send(event, **fields)
+        assert ack["ok"], (self.login, event, ack)
+        return dict(ack["data"])
+
+    def events(self, name: str) -> list[Any]:
+        with self.changed:
+            return [data for event, data in self.received if event == name]
+
+    def wait_for(self, name: str, test: Callable[[Any], bool] = lambda data: True) -> Any:
+        """The latest ``name`` event that passes ``test`` (waiting for it if needed)."""
+        deadline = time.monotonic() + TIMEOUT
+        with self.changed:
+            while True:
+                for event, data in reversed(self.received):
+                    if event == name and test(data):
+                        return data
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{self.login} did not receive a matching {name!r}")
+                self.changed.wait(left)
+
+    def latest_state(self, test: Callable[[Any], bool]) -> Any:
+        """Wait until the newest room snapshot passes ``test``."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            states = self.events("room_state")
+            if states and test(max(states, key=lambda s: s["version"])):
+                return max(states, key=lambda s: s["version"])
+            time.sleep(0.02)
+        raise AssertionError(f"{self.login}: the room never reached the expected state")
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+@pytest.fixture
+def people(live_server: LiveServer) -> Iterator[dict[str, Person]]:
+    meeting_id = live_server.demo_meeting_id
+    logins = ["facilitator", "p1", "p2", "p3", "p4", "p5", "p6"]
+    found = {login: Person(live_server, login, meeting_id) for login in logins}
+    yield found
+    for person in found.values():
+        person.close()
+
+
+def test_a_socket_needs_a_logged_in_session_from_the_same_origin(live_server: LiveServer) -> None:
+    anonymous = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        anonymous.connect(live_server.url, transports=["websocket"], wait_timeout=5)
+    session = logged_in(live_server.url, "p1", DEMO_PASSWORD)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    foreign = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        foreign.connect(
+            live_server.url,
+            headers={"Cookie": cookie, "Origin": "https://elsewhere.example"},
+            transports=["polling"],
+            wait_timeout=5,
+        )
+    same_origin = socketio.Client(reconnection=False)
+    same_origin.connect(
+        live_server.url,
+        headers={"Cookie": cookie, "Origin": live_server.url},
+        transports=["polling"],
+        wait_timeout=5,
+    )
+    assert same_origin.connected
+    same_origin.disconnect()
+
+
+def test_seven_people_hold_a_whole_meeting(
+    people: dict[str, Person], live_server: LiveServer
+) -> None:
+    started = time.monotonic()
+    mira = people["facilitator"]
+    participants = [people[f"p{n}"] for n in range(1, 7)]
+    birch, heron, juniper, linden, sparrow, willow = participants
+
+    # The agreement: without it, no entry; accepted on the meeting's page (HTTP, CSRF on).
+    for person in people.values():
+        person.connect()
+    ack = willow.send("join")
+    assert ack["error"]["code"] == "ack_required" and "agreement" in ack["error"]
+    for person in participants:
+        person.accept_agreement()
+
+    # The facilitator enters; participants wait in the lobby until admitted.
+    assert mira.ok("join")["where"] == "room"
+    for person in participants:
+        assert person.ok("join")["where"] == "lobby"
+    lobby = mira.wait_for("facilitator_state", lambda s: len(s["lobby"]) == 6)["lobby"]
+    for person in participants:
+        assert person.wait_for("lobby_state")["status"] == "waiting"
+        assert person.events("room_state") == []
+    mira.ok("admit", user_id=lobby[0]["user_id"])
+    mira.ok("admit_all")
+    for person in participants:
+        person.wait_for("admitted")
+    state = mira.latest_state(lambda s: len(s["people"]) == 7)
+    by_name = {p["name"]: p["user_id"] for p in state["people"]}
+    for person, name in zip(
+        participants, ["Birch", "Heron", "Juniper", "Linden", "Sparrow", "Willow"], strict=True
+    ):
+        person.user_id = by_name[name]
+    mira.user_id = by_name["Mira (facilitator)"]
+    by_id = {p.user_id: p for p in people.values()}
+
+    # A check-in round from Birch; Heron passes; everyone takes their turn.
+    mira.ok("start_round", kind="check_in", first_user_id=birch.user_id)
+    round_ = mira.latest_state(lambda s: s["round"] is not None)["round"]
+    assert round_["current"] == birch.user_id and len(round_["order"]) == 7
+    for user_id in round_["order"]:
+        person = by_id[user_id]
+        person.latest_state(lambda s, u=user_id: s["floor"] and s["floor"]["user_id"] == u)  # type: ignore[misc]
+        person.ok("round_pass" if person is heron else "round_next")
+    mira.latest_state(lambda s: s["round"] is None and s["floor"] is None)
+
+    # The queue: two hands, next speaker, yield, next speaker.
+    juniper.ok("raise_hand")
+    linden.ok("raise_hand")
+    assert birch.latest_state(lambda s: len(s["queue"]) == 2)["queue"] == [
+        juniper.user_id,
+        linden.user_id,
+    ]
+    assert participants[0].send("next_speaker")["error"]["code"] == "forbidden"
+    mira.ok("next_speaker")
+    juniper.latest_state(lambda s: s["floor"] and s["floor"]["user_id"] == juniper.user_id)
+    juniper.ok("yield_floor")
+    mira.ok("next_speaker")
+    state = willow.latest_state(lambda s: s["floor"] and s["floor"]["user_id"] == linden.user_id)
+    assert state["queue"] == []
+
+    # Chat arrives once at each member, with the server's id.
+    message_id = heron.ok("chat", text="Thank you all for listening.")["id"]
+    for person in people.values():
+        person.wait_for("chat", lambda m: m["id"] == message_id)
+    time.sleep(0.3)
+    for person in people.values():
+        assert [m["id"] for m in person.events("chat")] == [message_id], person.login
+
+    # A removal: Sparrow is out of this meeting and cannot come back.
+    mira.ok("remove_from_meeting", user_id=sparrow.user_id)
+    assert sparrow.wait_for("removed")["scope"] == "meeting"
+    assert sparrow.send("join")["error"]["code"] == "barred"
+    state = birch.latest_state(lambda s: sparrow.user_id not in [p["user_id"] for p in s["people"]])
+    assert len(state["people"]) == 6
+
+    # The end, for everyone still there.
+    mira.ok("end_meeting")
+    for person in people.values():
+        if person is not sparrow:
+            assert person.wait_for("meeting_ended")["reason"] == "ended"
+    assert birch.send("join")["error"]["code"] == "not_open"
+    assert time.monotonic() - started < 30
+
+    # The server's output holds no content, no addresses and no failures.
+    output = [line for line in live_server.log().splitlines() if "is serving on" not in line]
+    assert not [line for line in output if "Thank you all" in line or "127.0.0.1" in line]
+    assert not [line for line in output if "failed" in line or "Traceback" in line]
