@@ -5,4 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from server.admin import routes  # noqa: E402,F401
+from server.admin import (  # noqa: E402,F401
+    routes,
+    routes_groups,
+    routes_invitations,
+    routes_meetings,
+    routes_members,
+    routes_people,
+)

@@ -1,0 +1,79 @@
+"""What the admin area says when a rule refuses a change, and what audit codes mean."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from server.groups.members import MAX_INVITATION_DAYS
+from server.groups.scheduling import MAX_SERIES
+from server.groups.service import MAX_CAPACITY
+
+REFUSALS = {
+    # People
+    "login_taken": _l("This login name is taken. Choose another one."),
+    "own_role": _l("You cannot take away your own administrator role."),
+    "deactivate_self": _l("You cannot deactivate your own account."),
+    "already_inactive": _l("This account is already deactivated."),
+    "already_active": _l("This account is already active."),
+    "reset_inactive": _l("Reactivate the account before making a password link."),
+    # Groups
+    "timezone": _l("Choose a time zone from the list."),
+    "language": _l("Choose Danish or English."),
+    "capacity_range": _l("Choose between 1 and %(n)d participants.", n=MAX_CAPACITY),
+    "one_to_one_capacity": _l(
+        "A one-to-one group has exactly one participant: set the capacity to 1."
+    ),
+    "capacity_below_participants": _l(
+        "The group has more participants than that. Remove participants first, or choose a "
+        "larger number."
+    ),
+    # Members
+    "already_member": _l("This person is already an active member of the group."),
+    "already_removed": _l("This person is already removed from the group."),
+    "person_inactive": _l("This account is deactivated. Reactivate it first."),
+    "not_a_facilitator": _l(
+        "Only people with the facilitator or administrator role can lead a group. Change their "
+        "role first."
+    ),
+    "full": _l("The group is full. Raise its capacity or remove a participant first."),
+    # Meetings
+    "past": _l("That time has already passed. Choose a later date or time."),
+    "count": _l("Choose between 1 and %(n)d meetings.", n=MAX_SERIES),
+    "duration": _l("Choose between 15 and 480 minutes."),
+    "not_scheduled": _l("This meeting is not scheduled any more."),
+    "meeting_over": _l("This meeting is already over."),
+    # Invitations
+    "invitation_days": _l("Choose between 1 and %(n)d days.", n=MAX_INVITATION_DAYS),
+    "invitation_not_open": _l("This invitation is already used, expired or revoked."),
+}
+
+
+def refusal(code: str) -> str:
+    return str(REFUSALS.get(code, _l("This change is not possible.")))
+
+
+ACTIONS = {
+    "admin.user.create": _l("Person created"),
+    "admin.user.update": _l("Person changed"),
+    "admin.user.deactivate": _l("Person deactivated"),
+    "admin.user.reactivate": _l("Person reactivated"),
+    "admin.user.reset_link": _l("Password link made"),
+    "admin.group.create": _l("Group created"),
+    "admin.group.update": _l("Group changed"),
+    "admin.group.delete": _l("Group deleted"),
+    "admin.membership.add": _l("Member added"),
+    "admin.membership.role": _l("Member's role changed"),
+    "admin.membership.remove": _l("Member removed"),
+    "admin.membership.reactivate": _l("Member reactivated"),
+    "admin.meeting.schedule": _l("Meetings scheduled"),
+    "admin.meeting.cancel": _l("Meeting cancelled"),
+    "admin.meeting.move": _l("Meeting moved"),
+    "admin.invitation.create": _l("Invitation made"),
+    "admin.invitation.revoke": _l("Invitation revoked"),
+}
+
+
+def action_label(code: str) -> str:
+    """A readable name for an audit code; codes other areas write are shown as they are."""
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else code

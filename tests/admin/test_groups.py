@@ -1,0 +1,173 @@
+"""Administrators create, edit and delete groups."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from server.extensions import db
+from server.models import (
+    Acknowledgement,
+    Attendance,
+    AuditEntry,
+    Group,
+    GroupKind,
+    Invitation,
+    Meeting,
+    Membership,
+)
+from tests.admin.conftest import audit_actions
+from tests.conftest import Course
+from tests.factories import gen_invitation, gen_meeting
+
+
+def _settings(group: Group | None = None, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": group.name if group else "Wednesday group",
+        "kind": group.kind.value if group else "group",
+        "capacity": group.capacity if group else 6,
+        "timezone": group.timezone if group else "Europe/Copenhagen",
+        "language": group.language if group else "da",
+        "agreement_text": group.agreement_text if group else "We listen.",
+    }
+    if group is None or group.auto_admit:
+        data["auto_admit"] = "y"
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_creates_a_group(admin_client: FlaskClient, course: Course) -> None:
+    response = admin_client.post(
+        "/admin/groups/new", data=_settings(timezone="Europe/Prague", language="en")
+    )
+    group = db.session.scalar(db.select(Group).where(Group.name == "Wednesday group"))
+    assert group is not None
+    assert response.headers["Location"] == f"/admin/groups/{group.id}"
+    assert (group.timezone, group.language, group.capacity, group.auto_admit) == (
+        "Europe/Prague",
+        "en",
+        6,
+        True,
+    )
+    assert group.agreement_text == "We listen." and group.agreement_version == 1
+    assert audit_actions() == ["admin.group.create"]
+
+
+def test_a_time_zone_that_does_not_exist_is_refused(admin_client: FlaskClient) -> None:
+    response = admin_client.post("/admin/groups/new", data=_settings(timezone="Mars/Olympus"))
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(Group).where(Group.name == "Wednesday group")) is None
+
+
+def test_editing_the_agreement_raises_its_version(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    group = course.group
+    response = admin_client.post(
+        f"/admin/groups/{group.id}/edit",
+        data=_settings(group, agreement_text="New words.", language="en"),
+    )
+    assert response.status_code == 302
+    db.session.refresh(group)
+    assert (group.agreement_text, group.agreement_version, group.language) == (
+        "New words.",
+        2,
+        "en",
+    )
+    assert audit_actions() == ["admin.group.update"]
+
+
+def test_saving_the_same_agreement_keeps_its_version(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    admin_client.post(
+        f"/admin/groups/{course.group.id}/edit", data=_settings(course.group, name="Renamed")
+    )
+    db.session.refresh(course.group)
+    assert (course.group.name, course.group.agreement_version) == ("Renamed", 1)
+
+
+def test_capacity_cannot_go_below_the_participant_count(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    group = course.group  # three participants
+    response = admin_client.post(
+        f"/admin/groups/{group.id}/edit", data=_settings(group, capacity=2)
+    )
+    assert response.status_code == 200
+    assert "The group has more participants than that." in response.get_data(as_text=True)
+    db.session.refresh(group)
+    assert group.capacity == 6
+    assert audit_actions() == []
+    # Facilitators are not counted: three places for three participants is enough.
+    admin_client.post(f"/admin/groups/{group.id}/edit", data=_settings(group, capacity=3))
+    db.session.refresh(group)
+    assert group.capacity == 3
+
+
+def test_a_one_to_one_group_has_one_participant(admin_client: FlaskClient) -> None:
+    response = admin_client.post(
+        "/admin/groups/new", data=_settings(kind="one_to_one", capacity=2, name="Sparring")
+    )
+    assert "A one-to-one group has exactly one participant" in response.get_data(as_text=True)
+    admin_client.post(
+        "/admin/groups/new", data=_settings(kind="one_to_one", capacity=1, name="Sparring")
+    )
+    group = db.session.scalar(db.select(Group).where(Group.name == "Sparring"))
+    assert group is not None and group.kind == GroupKind.ONE_TO_ONE
+
+
+def test_a_capacity_that_is_not_a_number_gets_a_message(admin_client: FlaskClient) -> None:
+    response = admin_client.post("/admin/groups/new", data=_settings(capacity="many"))
+    assert response.status_code == 200
+    assert "Please correct what is marked below." in response.get_data(as_text=True)
+
+
+def test_deleting_a_group_removes_its_meetings_memberships_and_records(
+    admin_client: FlaskClient, course: Course, disconnected: list[int]
+) -> None:
+    group, meeting = course.group, course.meeting
+    later = gen_meeting(group)
+    person = course.participants[0]
+    db.session.add(Acknowledgement(user_id=person.id, meeting_id=meeting.id, agreement_version=1))
+    db.session.add(Attendance(user_id=person.id, meeting_id=meeting.id))
+    db.session.add(
+        AuditEntry(
+            action="room.warn",
+            actor_id=course.facilitator.id,
+            group_id=group.id,
+            meeting_id=meeting.id,
+        )
+    )
+    db.session.commit()
+    gen_invitation(group)
+    other_meeting = gen_meeting(course.other_group)
+    group_id, meeting_ids = group.id, [meeting.id, later.id]
+    members = sorted(m.user_id for m in group.memberships)
+
+    assert "Delete Tuesday group?" in admin_client.get(f"/admin/groups/{group_id}/delete").get_data(
+        as_text=True
+    )
+    response = admin_client.post(f"/admin/groups/{group_id}/delete")
+    assert response.headers["Location"] == "/admin/groups"
+    db.session.expire_all()
+
+    assert db.session.get(Group, group_id) is None
+    assert db.session.scalars(db.select(Meeting).where(Meeting.id.in_(meeting_ids))).all() == []
+    assert (
+        db.session.scalars(db.select(Membership).where(Membership.group_id == group_id)).all() == []
+    )
+    assert db.session.scalars(db.select(Invitation)).all() == []
+    assert db.session.scalars(db.select(Acknowledgement)).all() == []
+    assert db.session.scalars(db.select(Attendance)).all() == []
+    # The accounts stay, and the other group is untouched.
+    assert db.session.get(type(person), person.id) is not None
+    assert db.session.get(Meeting, other_meeting.id) is not None
+    assert course.other_group.membership_of(course.outsider.id) is not None
+    # Earlier records keep who acted, no longer which group.
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.group_id, e.meeting_id) for e in entries] == [
+        ("room.warn", None, None),
+        ("admin.group.delete", None, None),
+    ]
+    assert entries[1].actor_id == course.admin.id
+    assert sorted(disconnected) == members
