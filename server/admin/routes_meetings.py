@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from server import room
 from server.access import access
 from server.admin import bp
 from server.admin.common import acting_admin, group_or_404, refused
@@ -78,6 +79,7 @@ def meeting_cancel(meeting_id: int) -> Response:
         refused(error.code)
     else:
         db.session.commit()
+        room.close_meeting(meeting.id)
         flash(_("The meeting is cancelled."), "info")
     return _to_meetings(meeting)
 

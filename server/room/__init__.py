@@ -41,3 +41,16 @@ def disconnect_user(user_id: int) -> None:
         return
     for sid in sockets.sids_of(user_id):
         socketio.server.disconnect(sid, namespace=sockets.NAMESPACE)
+
+
+def close_meeting(meeting_id: int) -> None:
+    """End a live room from outside it (its meeting was cancelled): everyone gets
+    ``meeting_ended`` and leaves. Nothing happens when the room is not live."""
+    import contextlib
+
+    from server.room import rules
+    from server.room.errors import RoomError
+    from server.room.runtime import runtime
+
+    with contextlib.suppress(RoomError):
+        runtime().apply(meeting_id, lambda state, now: rules.close(state, now))

@@ -189,3 +189,16 @@ def test_logging_out_closes_the_persons_sockets(
     assert sock.emit("join", {"meeting_id": course.meeting.id}, callback=True)["ok"]
     http.post("/logout")
     assert not sock.is_connected()
+
+
+def test_cancelling_a_running_meeting_closes_its_room(
+    meeting: LiveMeeting, course: Course, login_as
+) -> None:  # type: ignore[no-untyped-def]
+    admin = login_as(course.admin)
+    response = admin.post(f"/admin/meetings/{course.meeting.id}/cancel")
+    assert response.status_code == 302
+    ended = meeting.participants[0].last("meeting_ended")
+    assert ended == {"meeting_id": course.meeting.id, "reason": "closed"}
+    assert meeting.facilitator.send("raise_hand")["error"]["code"] == "not_joined"
+    db.session.expire_all()
+    assert course.meeting.status == MeetingStatus.CANCELLED

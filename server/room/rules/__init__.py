@@ -18,6 +18,7 @@ from server.room.rules.floor import (
 )
 from server.room.rules.moderation import (
     end_break,
+    close,
     end_meeting,
     on_timer,
     remove,
@@ -53,6 +54,7 @@ from server.room.rules.talk import (
 
 __all__ = [
     "POLICIES",
+    "close",
     "Entrant",
     "Notice",
     "Outcome",

@@ -90,6 +90,13 @@ def end_meeting(state: RoomState, actor: int, now: float) -> Outcome:
     return outcome
 
 
+def close(state: RoomState, now: float) -> Outcome:
+    """The meeting was cancelled from outside the room (an admin): everyone leaves."""
+    if state.ended:
+        return Outcome(changed=False)
+    return _end(state, "closed")
+
+
 def on_timer(state: RoomState, kind: str, token: str, now: float) -> Outcome:
     """A timer fired: it acts only if the state still matches its token (fires once)."""
     if kind == "turn_deadline":
