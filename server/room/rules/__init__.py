@@ -17,8 +17,8 @@ from server.room.rules.floor import (
     take_floor,
 )
 from server.room.rules.moderation import (
-    end_break,
     close,
+    end_break,
     end_meeting,
     on_timer,
     remove,
@@ -54,7 +54,6 @@ from server.room.rules.talk import (
 
 __all__ = [
     "POLICIES",
-    "close",
     "Entrant",
     "Notice",
     "Outcome",
@@ -65,6 +64,7 @@ __all__ = [
     "admit_all",
     "chat",
     "clear_queue",
+    "close",
     "decline",
     "delete_chat",
     "disconnect",
