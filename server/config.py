@@ -78,6 +78,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Kreds' own access log (method, route pattern, status, duration: no addresses, no tokens).
+    ACCESS_LOG = _bool("KREDS_ACCESS_LOG", True)
+    # Socket.IO/Engine.IO packet logging, for the zero-persistence test only: even then the
+    # records lose their contents (server.logs.NoContentFilter). Always off in production.
+    SOCKET_PACKET_LOGGING = _bool("KREDS_SOCKET_PACKET_LOGGING", False)
     # Engine.IO refuses packets larger than this (bytes).
     MAX_SOCKET_PAYLOAD = _int("KREDS_MAX_SOCKET_PAYLOAD", 64 * 1024)
     MAX_CONTENT_LENGTH = 256 * 1024
@@ -107,6 +112,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SOCKET_PACKET_LOGGING = False
     SESSION_COOKIE_SECURE = _bool("KREDS_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"

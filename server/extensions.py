@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from typing import Any
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,9 +39,16 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# The remote address is used only as an in-memory (or Redis, with expiry) rate-limit key;
-# it is never logged.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def rate_limit_key() -> str:
+    """The rate-limit key: a keyed hash of the remote address, so that not even the limiter's
+    storage (Redis, when configured) holds an IP address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, get_remote_address().encode(), hashlib.sha256).hexdigest()[:24]
+
+
+limiter = Limiter(key_func=rate_limit_key, default_limits=[])
 socketio = SocketIO()
 
 

@@ -1,17 +1,29 @@
 """Logging that keeps no IP addresses and no content.
 
-The access log names method, path and status only; Socket.IO and Engine.IO packet logging stays
-off, since it would write what people say."""
+- The access log is Kreds' own: method, the route's *pattern* (``/invite/<token>``, never the
+  token), status and duration. The web servers' own access logs stay off (they write addresses).
+- Anything that looks like an IP address is blanked from every record.
+- Socket.IO and Engine.IO packet logging stays off; should someone switch it on (the
+  zero-persistence test does), the records from those loggers lose their arguments, which is
+  where packet contents would be.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
+import time
 
-from flask import Flask
+from flask import Flask, g, request
+from werkzeug.wrappers import Response
 
 # IPv4 and IPv6-looking tokens, replaced in any record that slips through.
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}\b")
+SOCKET_LOGGERS = ("engineio", "socketio", "engineio.server", "socketio.server")
+ADDRESS_LOGGERS = ("", "werkzeug", "eventlet.wsgi", "gunicorn.access", "gunicorn.error", "kreds")
+access_log = logging.getLogger("kreds.access")
 
 
 class NoAddressFilter(logging.Filter):
@@ -25,10 +37,53 @@ class NoAddressFilter(logging.Filter):
         return True
 
 
-def init_app(app: Flask) -> None:
+class NoContentFilter(logging.Filter):
+    """Keeps only the fixed text of a Socket.IO/Engine.IO record: its arguments (packet data,
+    event payloads) are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            template = str(record.msg)
+            record.msg = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifx]", "…", template)
+            record.args = ()
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Log to standard error at ``level``, with the filters on every handler."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
     no_address = NoAddressFilter()
-    for name in ("", "werkzeug", "engineio", "socketio", "eventlet.wsgi", "gunicorn.access"):
-        logging.getLogger(name).addFilter(no_address)
-    for handler in logging.getLogger().handlers:
+    for handler in root.handlers:
         handler.addFilter(no_address)
-    app.logger.addFilter(no_address)
+    for name in ADDRESS_LOGGERS:
+        logging.getLogger(name).addFilter(no_address)
+    no_content = NoContentFilter()
+    for name in SOCKET_LOGGERS:
+        logging.getLogger(name).addFilter(no_content)
+
+
+def init_app(app: Flask) -> None:
+    if not app.testing:
+        configure_logging(os.environ.get("KREDS_LOG_LEVEL", "INFO").upper())
+    else:
+        configure_logging(logging.getLevelName(logging.getLogger().level))
+    app.logger.addFilter(NoAddressFilter())
+
+    if not app.config.get("ACCESS_LOG", True):
+        return
+
+    @app.before_request
+    def start_timer() -> None:
+        g.kreds_started = time.perf_counter()
+
+    @app.after_request
+    def log_access(response: Response) -> Response:
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        took = (time.perf_counter() - g.get("kreds_started", time.perf_counter())) * 1000
+        access_log.info("%s %s %s %.0fms", request.method, rule, response.status_code, took)
+        return response

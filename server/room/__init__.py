@@ -10,17 +10,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    import logging
+
     from server.extensions import socketio
     from server.room import dispatch, events  # noqa: F401  (events register themselves)
     from server.room.runtime import init_runtime
 
+    packet_logging = bool(app.config.get("SOCKET_PACKET_LOGGING"))
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
-        # Packet logging would write what people say: it stays off.
-        logger=False,
-        engineio_logger=False,
+        # Packet logging would write what people say: it stays off (a test may switch it on to
+        # prove that server.logs strips the contents even then).
+        logger=packet_logging and logging.getLogger("socketio.server"),
+        engineio_logger=packet_logging and logging.getLogger("engineio.server"),
         max_http_buffer_size=app.config["MAX_SOCKET_PAYLOAD"],
         # Same origin only (python-engineio's default when no origins are listed).
         cors_allowed_origins=None,
