@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) {
       return sourceFiles(path);
     }
-    return /\.(ts|css|html)$/.test(entry.name) && path !== thisFile ? [path] : [];
+    return /\.(tsx?|css|html)$/.test(entry.name) && path !== thisFile ? [path] : [];
   });
 }
 

@@ -42,8 +42,12 @@ def entry(meeting_id: int) -> str | Response:
     meeting, membership = member_meeting_or_404(meeting_id)
     if not meeting.is_open(_grace()):
         return _closed_page(meeting)
-    if not needs_acceptance(membership, meeting):
+    if membership.role.facilitates:
         return redirect(url_for("meetings.room", meeting_id=meeting.id))
+    if not needs_acceptance(membership, meeting):
+        # A page, not a redirect: after "Leave quickly", Back lands here and must not walk
+        # back into the room by itself.
+        return render_template("meetings/ready.html", meeting=meeting)
     group = meeting.group
     form = AcceptAgreementForm()
     if form.validate_on_submit():

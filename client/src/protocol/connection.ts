@@ -1,0 +1,239 @@
+/**
+ * One meeting's connection: a socket.io-client socket to the same origin (the page's session
+ * cookie identifies the person), typed requests and server events, the connection's state, and
+ * a new `join` after every reconnection (the server keeps the place for a grace period).
+ *
+ * DOM-free: the room's UI calls this; nothing here touches the page.
+ */
+
+import { io } from "socket.io-client";
+import { type Ack, type AckFailure, failure } from "./ack";
+import { type AckingSocket, DEFAULT_TIMEOUT_MS, emitWithAck } from "./emit";
+import {
+  type ClientEvent,
+  type ClientRequests,
+  FINAL_JOIN_ERRORS,
+  type JoinData,
+  type PayloadOf,
+  type ReplyOf,
+  type ServerEvent,
+  type ServerEvents,
+} from "./events";
+
+/**
+ * `connecting`: the first connection is being made; `connected`; `reconnecting`: the connection
+ * broke and socket.io is trying again by itself; `disconnected`: closed for good (by us, by
+ * the server, or refused).
+ */
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+// Listeners take what the event carries; socket.io types it per event, this layer per call.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+/** The part of a socket.io-client `Socket` the connection uses (tests pass a fake). */
+export interface RoomSocket extends AckingSocket {
+  readonly connected: boolean;
+  /** False after the server refused the connection (no automatic reconnection then). */
+  readonly active: boolean;
+  connect(): unknown;
+  disconnect(): unknown;
+  on(event: string, listener: Listener): unknown;
+  off(event: string, listener?: Listener): unknown;
+}
+
+export interface RoomConnectionOptions {
+  /** The socket to use; by default a same-origin socket.io-client socket (`createSocket`). */
+  socket?: RoomSocket;
+  /** How long to wait for each acknowledgement. */
+  timeoutMs?: number;
+}
+
+export type JoinAck = Ack<ReplyOf<"join">>;
+
+/** A socket to this page's own origin, with the session cookie, reconnecting by itself. */
+export function createSocket(): RoomSocket {
+  return io({
+    autoConnect: false,
+    withCredentials: true,
+    transports: ["websocket", "polling"],
+    // Falls back to long-polling where a proxy refuses WebSocket.
+    tryAllTransports: true,
+    reconnection: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 8000,
+  });
+}
+
+export class RoomConnection {
+  readonly meetingId: number;
+  private readonly socket: RoomSocket;
+  private readonly timeoutMs: number;
+  private currentState: ConnectionState = "connecting";
+  private everConnected = false;
+  /** Whether this page means to be in the meeting (re-join after a reconnection). */
+  private wantsRoom = false;
+  private closed = false;
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly joinListeners = new Set<(ack: JoinAck) => void>();
+  private readonly waiters = new Set<(refusal: AckFailure | null) => void>();
+
+  constructor(meetingId: number, options: RoomConnectionOptions = {}) {
+    this.meetingId = meetingId;
+    this.socket = options.socket ?? createSocket();
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.socket.on("connect", this.handleConnect);
+    this.socket.on("disconnect", this.handleDisconnect as Listener);
+    this.socket.on("connect_error", this.handleConnectError as Listener);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Called with every change of the connection's state. */
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called with the answer to every `join`: the first, and each one after a reconnection. */
+  onJoin(listener: (ack: JoinAck) => void): () => void {
+    this.joinListeners.add(listener);
+    return () => this.joinListeners.delete(listener);
+  }
+
+  /** Handle a server event of this meeting (events naming another meeting are ignored). */
+  on<E extends ServerEvent>(event: E, handler: (data: ServerEvents[E]) => void): () => void {
+    const listener = (data: unknown): void => {
+      if (isRecord(data) && data.meeting_id === this.meetingId) {
+        handler(data as unknown as ServerEvents[E]);
+      }
+    };
+    this.socket.on(event, listener as Listener);
+    return () => this.socket.off(event, listener as Listener);
+  }
+
+  /** Connect (if not yet) and join the meeting; after a reconnection it joins again by itself. */
+  async join(): Promise<JoinAck> {
+    if (this.closed) {
+      return failure("closed", "The connection is closed.");
+    }
+    this.wantsRoom = true;
+    const refusal = await this.whenConnected();
+    return refusal ?? this.sendJoin();
+  }
+
+  /** Send a request about this meeting (its `meeting_id` is added) and wait for the answer. */
+  send<E extends Exclude<ClientEvent, "join">>(
+    event: E,
+    payload: PayloadOf<E>,
+  ): Promise<Ack<ReplyOf<E>>> {
+    if (!this.socket.connected) {
+      return Promise.resolve(failure("timeout", "Not connected."));
+    }
+    const full = { ...payload, meeting_id: this.meetingId } as ClientRequests[E]["payload"];
+    return emitWithAck<ClientRequests, E>(this.socket, event, full, this.timeoutMs);
+  }
+
+  /** Leave on purpose (no place is kept), then close. */
+  async leave(): Promise<void> {
+    this.wantsRoom = false;
+    if (this.socket.connected) {
+      await this.send("leave", {});
+    }
+    this.close();
+  }
+
+  /** Close for good: no reconnection, no re-join. Safe to call more than once. */
+  close(): void {
+    this.wantsRoom = false;
+    this.closed = true;
+    this.socket.disconnect();
+    this.settleWaiters(failure("closed", "The connection is closed."));
+    this.setState("disconnected");
+  }
+
+  private whenConnected(): Promise<AckFailure | null> {
+    if (this.socket.connected) {
+      return Promise.resolve(null);
+    }
+    const settled = new Promise<AckFailure | null>((resolve) => this.waiters.add(resolve));
+    this.socket.connect();
+    return settled;
+  }
+
+  private async sendJoin(): Promise<JoinAck> {
+    const ack = await emitWithAck<ClientRequests, "join">(
+      this.socket,
+      "join",
+      { meeting_id: this.meetingId },
+      { timeoutMs: this.timeoutMs, isReply: isJoinReply },
+    );
+    if (!ack.ok && FINAL_JOIN_ERRORS.includes(ack.error.code)) {
+      this.wantsRoom = false;
+    }
+    for (const listener of [...this.joinListeners]) {
+      listener(ack);
+    }
+    return ack;
+  }
+
+  private readonly handleConnect = (): void => {
+    const again = this.everConnected;
+    this.everConnected = true;
+    this.setState("connected");
+    this.settleWaiters(null);
+    if (again && this.wantsRoom) {
+      void this.sendJoin();
+    }
+  };
+
+  private readonly handleDisconnect = (reason: string): void => {
+    // "io client disconnect": we closed; "io server disconnect": the server ended this
+    // connection on purpose (log-out, removal): socket.io does not reconnect after either.
+    const final =
+      this.closed || reason === "io client disconnect" || reason === "io server disconnect";
+    this.setState(final ? "disconnected" : "reconnecting");
+  };
+
+  private readonly handleConnectError = (error: { message?: string }): void => {
+    if (!this.socket.active) {
+      // Refused by the server (e.g. `not_logged_in`): socket.io gives up.
+      const code = error?.message || "refused";
+      this.settleWaiters(failure(code, code));
+      this.setState("disconnected");
+      return;
+    }
+    this.setState(this.everConnected ? "reconnecting" : "connecting");
+  };
+
+  private settleWaiters(refusal: AckFailure | null): void {
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const resolve of waiting) {
+      resolve(refusal);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) {
+      return;
+    }
+    this.currentState = state;
+    for (const listener of [...this.stateListeners]) {
+      listener(state);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isJoinReply(value: Record<string, unknown>): boolean {
+  const data = value.data;
+  return isRecord(data) && (data.where === "lobby" || data.where === "room");
+}
+
+export type { JoinData };

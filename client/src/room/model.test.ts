@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import type { ServerEvent, ServerEvents } from "../protocol/events";
+import {
+  CHAT_KEEP,
+  type RoomAction,
+  type RoomModel,
+  RoomStore,
+  initialModel,
+  reduce,
+} from "./model";
+import { PARTICIPANT, roomSnapshot } from "./samples";
+
+function server<E extends ServerEvent>(event: E, data: ServerEvents[E], now = 0): RoomAction {
+  return { type: "server", event, data, now };
+}
+
+function inRoom(): RoomModel {
+  return reduce(initialModel(PARTICIPANT), {
+    type: "joined",
+    ack: { ok: true, data: { where: "room", room: roomSnapshot() } },
+    now: 1_000_000_000,
+  });
+}
+
+const from = { user_id: 4, name: "Heron" };
+
+describe("joining", () => {
+  it("enters the room with its snapshot and the clock's offset", () => {
+    const model = reduce(initialModel(PARTICIPANT), {
+      type: "joined",
+      ack: { ok: true, data: { where: "room", room: roomSnapshot({ server_time: 1005 }) } },
+      now: 1_000_000,
+    });
+
+    expect(model.screen).toEqual({ kind: "room" });
+    expect(model.room?.server_time).toBe(1005);
+    expect(model.clockOffset).toBe(5);
+  });
+
+  it("waits in the lobby, then is admitted", () => {
+    let model = reduce(initialModel(PARTICIPANT), {
+      type: "joined",
+      ack: {
+        ok: true,
+        data: {
+          where: "lobby",
+          lobby: {
+            meeting_id: 7,
+            version: 1,
+            status: "waiting",
+            locked: false,
+            facilitator_present: false,
+          },
+        },
+      },
+      now: 0,
+    });
+    expect(model.screen.kind).toBe("lobby");
+    expect(model.lobby?.facilitator_present).toBe(false);
+
+    model = reduce(model, server("admitted", { meeting_id: 7 }));
+    expect(model.screen.kind).toBe("room");
+  });
+
+  it("shows a refusal, final when joining again cannot help", () => {
+    const refused = (code: string) =>
+      reduce(initialModel(PARTICIPANT), {
+        type: "joined",
+        ack: { ok: false, error: { code, message: "No." } },
+        now: 0,
+      }).screen;
+
+    expect(refused("barred")).toEqual({
+      kind: "refused",
+      code: "barred",
+      message: "No.",
+      final: true,
+    });
+    expect(refused("timeout")).toMatchObject({ kind: "refused", final: false });
+  });
+});
+
+describe("snapshots", () => {
+  it("ignores a snapshot older than the one it has", () => {
+    let model = reduce(inRoom(), server("room_state", roomSnapshot({ version: 5, locked: true })));
+    model = reduce(model, server("room_state", roomSnapshot({ version: 4, locked: false })));
+
+    expect(model.room?.locked).toBe(true);
+  });
+});
+
+describe("chat", () => {
+  it("keeps messages that arrive, drops deleted ones, and keeps only the latest", () => {
+    let model = inRoom();
+    for (let i = 1; i <= CHAT_KEEP + 5; i += 1) {
+      model = reduce(
+        model,
+        server("chat", { meeting_id: 7, id: `m${i}`, from, text: `hello ${i}`, at: i }),
+      );
+    }
+    model = reduce(model, server("chat_deleted", { meeting_id: 7, id: `m${CHAT_KEEP + 5}` }));
+
+    expect(model.chat).toHaveLength(CHAT_KEEP - 1);
+    expect(model.chat[0]?.id).toBe("m6");
+    expect(model.chat.some((message) => message.id === `m${CHAT_KEEP + 5}`)).toBe(false);
+  });
+
+  it("knows when my chat is muted, also from a refusal", () => {
+    let model = reduce(inRoom(), server("chat_muted", { meeting_id: 7, muted: true }));
+    expect(model.chatMuted).toBe(true);
+    model = reduce(model, server("chat_muted", { meeting_id: 7, muted: false }));
+    expect(model.chatMuted).toBe(false);
+    model = reduce(model, { type: "chatRefused", code: "chat_muted" });
+    expect(model.chatMuted).toBe(true);
+  });
+});
+
+describe("relayed things", () => {
+  it("keeps topic texts, private lines once, signals and reactions", () => {
+    let model = inRoom();
+    model = reduce(
+      model,
+      server("topic_proposed", { meeting_id: 7, id: "t1", from, text: "Sleep" }),
+    );
+    const line = { meeting_id: 7, id: "p1", from, to: null, text: "Hi", at: 1 };
+    model = reduce(model, server("private_message", line));
+    model = reduce(model, { type: "sentPrivate", message: line });
+    model = reduce(
+      model,
+      server("private_signal", { meeting_id: 7, from, kind: "need_break", at: 2 }),
+    );
+    model = reduce(model, server("reaction", { meeting_id: 7, from, kind: "me_too" }, 5000));
+
+    expect(model.topicTexts).toEqual({ t1: "Sleep" });
+    expect(model.privateLines).toHaveLength(1);
+    expect(model.signals.map((s) => s.kind)).toEqual(["need_break"]);
+    expect(model.reactions.map((r) => r.kind)).toEqual(["me_too"]);
+    expect(reduce(model, { type: "expire", now: 14_000 }).reactions).toHaveLength(1);
+    expect(reduce(model, { type: "expire", now: 16_000 }).reactions).toHaveLength(0);
+  });
+});
+
+describe("the end", () => {
+  it.each([
+    [
+      "removed",
+      server("removed", { meeting_id: 7, scope: "group" }),
+      { kind: "removed", scope: "group" },
+    ],
+    [
+      "ended",
+      server("meeting_ended", { meeting_id: 7, reason: "closed" }),
+      { kind: "ended", reason: "closed" },
+    ],
+    [
+      "declined",
+      server("declined", { meeting_id: 7, message: "Not today" }),
+      { kind: "declined", message: "Not today" },
+    ],
+    ["left", { type: "left" } as RoomAction, { kind: "left" }],
+  ])("forgets what the meeting said when %s, and hears nothing after", (_label, action, screen) => {
+    let model = reduce(
+      inRoom(),
+      server("chat", { meeting_id: 7, id: "m1", from, text: "hello", at: 1 }),
+    );
+    model = reduce(model, action);
+
+    expect(model.screen).toEqual(screen);
+    expect(model.chat).toEqual([]);
+    expect(model.room).toBeNull();
+    expect(
+      reduce(model, server("chat", { meeting_id: 7, id: "m2", from, text: "later", at: 2 })),
+    ).toBe(model);
+    expect(reduce(model, server("admitted", { meeting_id: 7 })).screen).toEqual(screen);
+  });
+});
+
+describe("RoomStore", () => {
+  it("tells listeners of changes, not of non-changes", () => {
+    const store = new RoomStore(PARTICIPANT);
+    const seen: string[] = [];
+    store.subscribe((next, previous) => seen.push(`${previous.connection}>${next.connection}`));
+
+    store.dispatch({ type: "connection", state: "connected" });
+    store.dispatch({ type: "connection", state: "connected" });
+
+    expect(seen).toEqual(["connecting>connected"]);
+  });
+
+  it("forgets everything on clear (the quick exit)", () => {
+    const store = new RoomStore(PARTICIPANT);
+    let calls = 0;
+    store.subscribe(() => (calls += 1));
+    store.dispatch({
+      type: "joined",
+      ack: { ok: true, data: { where: "room", room: roomSnapshot() } },
+      now: 0,
+    });
+    store.dispatch(server("chat", { meeting_id: 7, id: "m1", from, text: "hello", at: 1 }));
+
+    store.clear();
+    store.dispatch({ type: "connection", state: "connected" });
+
+    expect(store.get().chat).toEqual([]);
+    expect(store.get().room).toBeNull();
+    expect(calls).toBe(2);
+  });
+});

@@ -1,0 +1,322 @@
+/**
+ * The room as this page knows it: the latest snapshots, and what was relayed while the page was
+ * here (chat, topic texts, the private line, signals, reactions). Held in page memory only,
+ * never in the browser's storage, and dropped on quick exit (`RoomStore.clear`).
+ *
+ * DOM-free: `reduce` is a pure function from a state and what happened to the next state.
+ */
+
+import type { Ack } from "../protocol/ack";
+import type { ConnectionState } from "../protocol/connection";
+import {
+  type ChatMessage,
+  type EndReason,
+  type FacilitatorSnapshot,
+  FINAL_JOIN_ERRORS,
+  type JoinData,
+  type LobbySnapshot,
+  type PrivateMessage,
+  type ReactionKind,
+  type RemovalScope,
+  type Role,
+  type RoomSnapshot,
+  type Sender,
+  type ServerEvent,
+  type ServerEvents,
+  type SignalKind,
+} from "../protocol/events";
+
+/** Which screen the page shows. */
+export type Screen =
+  | { kind: "connecting" }
+  | { kind: "lobby" }
+  | { kind: "room" }
+  | { kind: "declined"; message: string }
+  | { kind: "removed"; scope: RemovalScope }
+  | { kind: "ended"; reason: EndReason }
+  /** Joining was refused (`final`: joining again will not help). */
+  | { kind: "refused"; code: string; message: string; final: boolean }
+  /** Left on purpose with "Leave the meeting". */
+  | { kind: "left" };
+
+export interface Me {
+  userId: number;
+  name: string;
+  role: Role;
+}
+
+export interface SignalLine {
+  key: string;
+  from: Sender;
+  kind: SignalKind;
+  at: number;
+}
+
+export interface ReactionLine {
+  key: string;
+  from: Sender;
+  kind: ReactionKind;
+  /** When it arrived, by this page's clock (milliseconds), to let it fade. */
+  receivedAt: number;
+}
+
+export interface RoomModel {
+  me: Me;
+  screen: Screen;
+  connection: ConnectionState;
+  room: RoomSnapshot | null;
+  facilitator: FacilitatorSnapshot | null;
+  lobby: LobbySnapshot | null;
+  /** Server clock minus this page's clock, in seconds (for countdowns). */
+  clockOffset: number;
+  chat: ChatMessage[];
+  /** A facilitator paused my chat messages. */
+  chatMuted: boolean;
+  /** Topic texts by id: relayed once, so only those proposed while this page was here. */
+  topicTexts: Readonly<Record<string, string>>;
+  privateLines: PrivateMessage[];
+  signals: SignalLine[];
+  reactions: ReactionLine[];
+  /** Counts relayed notices, for unique keys. */
+  seq: number;
+}
+
+/** At most this many chat messages are kept (the oldest go first). */
+export const CHAT_KEEP = 200;
+export const PRIVATE_KEEP = 200;
+export const SIGNALS_KEEP = 50;
+export const REACTIONS_KEEP = 8;
+
+export type RoomAction =
+  | { type: "joined"; ack: Ack<{ data: JoinData }>; now: number }
+  | { type: "server"; event: ServerEvent; data: ServerEvents[ServerEvent]; now: number }
+  | { type: "connection"; state: ConnectionState }
+  | { type: "sentPrivate"; message: PrivateMessage }
+  | { type: "chatRefused"; code: string }
+  | { type: "left" }
+  | { type: "expire"; now: number };
+
+export function initialModel(me: Me): RoomModel {
+  return {
+    me,
+    screen: { kind: "connecting" },
+    connection: "connecting",
+    room: null,
+    facilitator: null,
+    lobby: null,
+    clockOffset: 0,
+    chat: [],
+    chatMuted: false,
+    topicTexts: {},
+    privateLines: [],
+    signals: [],
+    reactions: [],
+    seq: 0,
+  };
+}
+
+/** Screens after which nothing from the meeting changes what the page shows. */
+export function isFinal(screen: Screen): boolean {
+  return (
+    ["declined", "removed", "ended", "left"].includes(screen.kind) ||
+    (screen.kind === "refused" && screen.final)
+  );
+}
+
+const REACTION_SHOWN_MS = 10_000;
+
+function last<T>(items: T[], keep: number): T[] {
+  return items.length > keep ? items.slice(items.length - keep) : items;
+}
+
+function newer<T extends { version: number }>(current: T | null, next: T): boolean {
+  return current === null || next.version >= current.version;
+}
+
+function withRoom(model: RoomModel, room: RoomSnapshot, now: number): RoomModel {
+  if (!newer(model.room, room)) {
+    return model;
+  }
+  const screen =
+    model.screen.kind === "connecting" || model.screen.kind === "lobby"
+      ? { kind: "room" as const }
+      : model.screen;
+  return { ...model, room, screen, clockOffset: room.server_time - now / 1000 };
+}
+
+function joined(model: RoomModel, action: Extract<RoomAction, { type: "joined" }>): RoomModel {
+  const { ack, now } = action;
+  if (!ack.ok) {
+    const { code, message } = ack.error;
+    return {
+      ...model,
+      screen: { kind: "refused", code, message, final: FINAL_JOIN_ERRORS.includes(code) },
+    };
+  }
+  const data = ack.data;
+  if (data.where === "lobby") {
+    return { ...model, screen: { kind: "lobby" }, lobby: data.lobby ?? model.lobby };
+  }
+  let next: RoomModel = { ...model, screen: { kind: "room" } };
+  if (data.room) {
+    // A fresh join: this snapshot is the truth, whatever version the page had.
+    next = { ...next, room: data.room, clockOffset: data.room.server_time - now / 1000 };
+  }
+  if (data.facilitator) {
+    next = { ...next, facilitator: data.facilitator };
+  }
+  return next;
+}
+
+function fromServer(model: RoomModel, action: Extract<RoomAction, { type: "server" }>): RoomModel {
+  const seq = model.seq + 1;
+  const key = `n${seq}`;
+  switch (action.event) {
+    case "room_state":
+      return withRoom(model, action.data as ServerEvents["room_state"], action.now);
+    case "facilitator_state": {
+      const data = action.data as ServerEvents["facilitator_state"];
+      return newer(model.facilitator, data) ? { ...model, facilitator: data } : model;
+    }
+    case "lobby_state": {
+      const data = action.data as ServerEvents["lobby_state"];
+      return newer(model.lobby, data) ? { ...model, lobby: data } : model;
+    }
+    case "admitted":
+      return { ...model, screen: { kind: "room" } };
+    case "declined": {
+      const { message } = action.data as ServerEvents["declined"];
+      return { ...forgetMeeting(model), screen: { kind: "declined", message } };
+    }
+    case "removed": {
+      const { scope } = action.data as ServerEvents["removed"];
+      return { ...forgetMeeting(model), screen: { kind: "removed", scope } };
+    }
+    case "meeting_ended": {
+      const { reason } = action.data as ServerEvents["meeting_ended"];
+      return { ...forgetMeeting(model), screen: { kind: "ended", reason } };
+    }
+    case "chat":
+      return { ...model, chat: last([...model.chat, action.data as ChatMessage], CHAT_KEEP) };
+    case "chat_deleted": {
+      const { id } = action.data as ServerEvents["chat_deleted"];
+      return { ...model, chat: model.chat.filter((message) => message.id !== id) };
+    }
+    case "chat_muted":
+      return { ...model, chatMuted: (action.data as ServerEvents["chat_muted"]).muted };
+    case "private_message":
+      return addPrivate(model, action.data as PrivateMessage);
+    case "private_signal": {
+      const { from, kind, at } = action.data as ServerEvents["private_signal"];
+      return {
+        ...model,
+        seq,
+        signals: last([...model.signals, { key, from, kind, at }], SIGNALS_KEEP),
+      };
+    }
+    case "reaction": {
+      const { from, kind } = action.data as ServerEvents["reaction"];
+      const line = { key, from, kind, receivedAt: action.now };
+      return { ...model, seq, reactions: last([...model.reactions, line], REACTIONS_KEEP) };
+    }
+    case "topic_proposed": {
+      const { id, text } = action.data as ServerEvents["topic_proposed"];
+      return { ...model, topicTexts: { ...model.topicTexts, [id]: text } };
+    }
+    case "time_up":
+      // Shown from the floor's `time_up` in room_state; the notice is only announced.
+      return model;
+    case "rtc_signal":
+    case "mute_request":
+    case "unmute_request":
+      // Media: for the media layer (docs/media.md), nothing the room's model keeps.
+      return model;
+  }
+}
+
+function addPrivate(model: RoomModel, message: PrivateMessage): RoomModel {
+  if (model.privateLines.some((line) => line.id === message.id)) {
+    return model;
+  }
+  return { ...model, privateLines: last([...model.privateLines, message], PRIVATE_KEEP) };
+}
+
+/** What the meeting said is dropped once the person is out of it (ended, removed, left). */
+function forgetMeeting(model: RoomModel): RoomModel {
+  return {
+    ...model,
+    room: null,
+    facilitator: null,
+    lobby: null,
+    chat: [],
+    topicTexts: {},
+    privateLines: [],
+    signals: [],
+    reactions: [],
+  };
+}
+
+export function reduce(model: RoomModel, action: RoomAction): RoomModel {
+  if (isFinal(model.screen) && action.type !== "connection") {
+    return model;
+  }
+  switch (action.type) {
+    case "joined":
+      return joined(model, action);
+    case "server":
+      return fromServer(model, action);
+    case "connection":
+      return model.connection === action.state ? model : { ...model, connection: action.state };
+    case "sentPrivate":
+      return addPrivate(model, action.message);
+    case "chatRefused":
+      return action.code === "chat_muted" ? { ...model, chatMuted: true } : model;
+    case "left":
+      return { ...forgetMeeting(model), screen: { kind: "left" } };
+    case "expire": {
+      const reactions = model.reactions.filter(
+        (line) => action.now - line.receivedAt < REACTION_SHOWN_MS,
+      );
+      return reactions.length === model.reactions.length ? model : { ...model, reactions };
+    }
+  }
+}
+
+/**
+ * The one holder of the page's room model: listeners are told of every change. `clear()` (for
+ * the quick exit) drops everything the meeting said and who was there.
+ */
+export class RoomStore {
+  private model: RoomModel;
+  private readonly listeners = new Set<(model: RoomModel, previous: RoomModel) => void>();
+
+  constructor(private readonly me: Me) {
+    this.model = initialModel(me);
+  }
+
+  get(): RoomModel {
+    return this.model;
+  }
+
+  dispatch(action: RoomAction): void {
+    const previous = this.model;
+    const next = reduce(previous, action);
+    if (next === previous) {
+      return;
+    }
+    this.model = next;
+    for (const listener of [...this.listeners]) {
+      listener(next, previous);
+    }
+  }
+
+  subscribe(listener: (model: RoomModel, previous: RoomModel) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  clear(): void {
+    this.listeners.clear();
+    this.model = initialModel(this.me);
+  }
+}

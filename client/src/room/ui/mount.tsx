@@ -1,0 +1,100 @@
+/** Puts the room on the page: reads `<div id="room" data-…>`, connects, renders, and cleans up on exit. */
+
+import { render } from "preact";
+import { RoomConnection } from "../../protocol/connection";
+import type { Role } from "../../protocol/events";
+import type { QuickExit } from "../../quick-exit";
+import { connectRoom } from "../controller";
+import { type Me, RoomStore } from "../model";
+import { Announcer } from "./announcer";
+import { App } from "./App";
+import { type RoomApi, RoomContext } from "./context";
+import { say, setLanguage } from "./text";
+
+const ROLES: readonly Role[] = ["facilitator", "co_facilitator", "participant"];
+
+export function readMe(data: DOMStringMap): Me {
+  const role = ROLES.find((r) => r === data.role) ?? "participant";
+  return { userId: Number(data.userId), name: data.displayName ?? "", role };
+}
+
+function liveRegion(doc: Document, id: string, assertive: boolean): HTMLElement {
+  const region = doc.createElement("div");
+  region.id = id;
+  region.className = "visually-hidden";
+  region.setAttribute("role", assertive ? "alert" : "status");
+  region.setAttribute("aria-live", assertive ? "assertive" : "polite");
+  region.setAttribute("aria-atomic", "false");
+  return region;
+}
+
+/** The page's connection (tests give a fake socket). */
+export type ConnectionFactory = (meetingId: number) => RoomConnection;
+
+/**
+ * Whether the page was reached with Back or Forward. After a quick exit, Back leads to the
+ * meeting's page, which sends someone who accepted the agreement on to the room: then the room
+ * must not connect (and put the person in the lobby) by itself.
+ */
+export function arrivedThroughHistory(view: Window | null): boolean {
+  const entries = view?.performance?.getEntriesByType?.("navigation") ?? [];
+  const entry = entries[0] as PerformanceNavigationTiming | undefined;
+  return entry?.type === "back_forward";
+}
+
+export function mountRoom(
+  root: HTMLElement,
+  quickExit: QuickExit,
+  connect: ConnectionFactory = (meetingId) => new RoomConnection(meetingId),
+): RoomStore {
+  const doc = root.ownerDocument;
+  const data = root.dataset;
+  setLanguage(data.language);
+  const me = readMe(data);
+  const store = new RoomStore(me);
+  const connection = connect(Number(data.meetingId));
+
+  const container = doc.createElement("div");
+  const polite = liveRegion(doc, "room-live", false);
+  const assertive = liveRegion(doc, "room-alert", true);
+  root.replaceChildren(container, polite, assertive);
+  const announcer = new Announcer(polite, assertive);
+
+  // In order of importance: leave the meeting, stop speaking, forget what was said.
+  quickExit.onExit(() => connection.close());
+  quickExit.onExit(() => announcer.stop());
+  quickExit.onExit(() => render(null, container));
+  quickExit.forgetOnExit(store);
+
+  connectRoom(connection, store, (announcement) => announcer.say(say(announcement), announcement));
+  const viaHistory = arrivedThroughHistory(doc.defaultView);
+  if (viaHistory) {
+    // "You left the meeting", with "Go back in": joining again is the person's choice.
+    store.dispatch({ type: "left" });
+  }
+
+  const api: RoomApi = {
+    store,
+    send: (event, payload) => connection.send(event, payload),
+    leave: () => {
+      void connection.leave().finally(() => store.dispatch({ type: "left" }));
+    },
+    retry: () => doc.defaultView?.location.reload(),
+    links: {
+      dashboard: data.dashboardUrl ?? "/",
+      entry: data.entryUrl ?? "/",
+      safety: data.safetyUrl ?? "/",
+    },
+    title: data.title ?? "",
+  };
+  render(
+    <RoomContext.Provider value={api}>
+      <App />
+    </RoomContext.Provider>,
+    container,
+  );
+  if (!viaHistory) {
+    void connection.join();
+  }
+  return store;
+}

@@ -1,0 +1,31 @@
+/**
+ * The room's words: the client dictionaries (src/i18n.ts) in the room's language, which the
+ * page gives in `<div id="room" data-language>`.
+ */
+
+import { type Language, type MessageKey, format, languageOf } from "../../i18n";
+import type { Announcement } from "../changes";
+
+let language: Language = "en";
+
+export function setLanguage(tag: string | null | undefined): void {
+  language = languageOf(tag);
+}
+
+export function roomLanguage(): Language {
+  return language;
+}
+
+/** A string of the room, with `{name}`-style values put in. */
+export function tr(key: MessageKey, params: Record<string, string | number> = {}): string {
+  return format(key, params, language);
+}
+
+/** The words of an announcement (values given as `{key}` are translated first). */
+export function say(announcement: Announcement): string {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(announcement.params ?? {})) {
+    params[name] = typeof value === "string" ? value : tr(value.key);
+  }
+  return tr(announcement.key, params);
+}
