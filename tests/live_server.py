@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -52,7 +53,17 @@ def free_port() -> int:
 class LiveServer:
     """A migrated, seeded Kreds server in its own process and instance folder."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, startup_timeout: float = 30) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        startup_timeout: float = 30,
+        *,
+        prepare: bool = True,
+        command: Sequence[str] | None = None,
+    ) -> None:
+        """``env`` adds to the environment (``DATABASE_URL`` there is kept: several servers can
+        share a database); ``prepare=False`` skips migrating and seeding (another server did);
+        ``command`` serves another way (``{port}`` in it is replaced), e.g. with gunicorn."""
         self._folder = tempfile.TemporaryDirectory(prefix="kreds-live-")
         self.instance_dir = Path(self._folder.name)
         self.port = free_port()
@@ -65,9 +76,19 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
             # Many log-ins from 127.0.0.1 in a few seconds: tests that check the limit turn it on.
             "KREDS_RATELIMIT_ENABLED": "0",
+            # Redis keys and channels of this server alone (several servers share a prefix only
+            # when a test says so): runs at the same time never see each other's rooms.
+            "KREDS_REDIS_PREFIX": f"kreds-live-{uuid.uuid4().hex[:10]}",
             **(env or {}),
         }
-        self.env.pop("DATABASE_URL", None)
+        if "DATABASE_URL" not in (env or {}):
+            self.env.pop("DATABASE_URL", None)
+        self.prepare = prepare
+        self.command = [
+            part.format(port=self.port)
+            for part in command
+            or [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "{port}"]
+        ]
         self.startup_timeout = startup_timeout
         self.seed_output = ""
         self.process: subprocess.Popen[bytes] | None = None
@@ -87,20 +108,25 @@ class LiveServer:
         return done.stdout
 
     def start(self) -> LiveServer:
-        self.flask("db", "upgrade")
-        self.seed_output = self.flask("seed-demo")
+        self.launch()
+        self.wait_until_up()
+        return self
+
+    def launch(self) -> None:
+        """Prepare (unless told not to) and start the process, without waiting for it."""
+        if self.prepare:
+            self.flask("db", "upgrade")
+            self.seed_output = self.flask("seed-demo")
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port)],
+                self.command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait_until_up()
-        return self
 
-    def _wait_until_up(self) -> None:
+    def wait_until_up(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
@@ -126,13 +152,25 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
+        self.terminate()
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        self.process = None
+
+    def terminate(self) -> None:
+        """Ask the process to stop (``stop`` waits for it)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def kill(self) -> None:
+        """Stop the process at once, as a crash would (no clean-up of any kind)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
         self.process = None
 
     def close(self) -> None:
