@@ -198,7 +198,7 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     for page in (fac, birch, heron, juniper):
         expect(page.locator(".chat-log")).to_contain_text("Hello, everyone.")
     birch.get_by_label("Message to everyone").fill("Sorry, wrong window.")
-    birch.get_by_role("region", name="Chat").get_by_role("button", name="Send").click()
+    birch.get_by_role("region", name="Chat").get_by_role("button", name="Send to everyone").click()
     expect(heron.locator(".chat-log")).to_contain_text("Sorry, wrong window.")
     fac.locator(".chat-message", has_text="Sorry, wrong window.").get_by_role(
         "button", name="Delete message from Birch"

@@ -114,7 +114,7 @@ function ChatForm() {
           disabled={blocked}
           aria-disabled={action.pending || undefined}
         >
-          {tr("send")}
+          {tr("sendToEveryone")}
         </button>
       </div>
       <p id={hintId} class="hint">

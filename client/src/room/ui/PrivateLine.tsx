@@ -142,7 +142,7 @@ function ParticipantLine() {
       {model.privateLines.length > 0 && <PrivateLog lines={model.privateLines} />}
       <MessageForm
         label={tr("privateLabel")}
-        submitLabel={tr("send")}
+        submitLabel={tr("sendToFacilitators")}
         send={async (text) => {
           const ack = await send("private_message", { text });
           if (!ack.ok) {
