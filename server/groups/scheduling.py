@@ -48,7 +48,7 @@ def local_dates(first: date, frequency: Frequency, count: int) -> list[date]:
 def to_utc(day: date, at: time, timezone: str) -> datetime:
     """A local wall-clock time in ``timezone`` as aware UTC. A time that does not exist (the
     spring-forward gap) moves forward by the gap, as ``zoneinfo`` does with ``fold=0``."""
-    local = datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
+    local = datetime.combine(day, at.replace(fold=0), tzinfo=ZoneInfo(timezone))
     return local.astimezone(UTC)
 
 
