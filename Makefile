@@ -54,13 +54,13 @@ migrate: install
 seed: install
 	$(BIN)/flask seed-demo
 
-test: install client translations ## every test: Python (unit, socket, live server, browser) and client
+test: install client translations ## every test: client, Python (SQLite, Redis, live servers, browser), then PostgreSQL when it answers
 	cd client && npm run --silent test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.scale.postgres_run --if-reachable $(PYTEST_ARGS)
 
-test-postgres: install client translations ## the Python suite against PostgreSQL
-	KREDS_TEST_DATABASE_URL=$${KREDS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+test-postgres: install client translations ## the database tests against PostgreSQL (KREDS_TEST_DATABASE_URL), in a fresh database
+	$(BIN)/python -m tests.scale.postgres_run $(PYTEST_ARGS)
 
 lint: install $(NODE_INSTALLED) ## ruff, mypy and the TypeScript type check
 	$(BIN)/ruff check server tests

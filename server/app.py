@@ -55,10 +55,12 @@ def init_areas(app: Flask) -> None:
         facilitator,
         invitations,
         meetings,
+        ops,
         room,
     )
 
     for area in (auth, account, dashboard, meetings, invitations, calendar, facilitator, admin):
         app.register_blueprint(area.bp)
     room.init_app(app)
+    ops.init_app(app)  # health, metrics, proxy trust: after the room (it wraps the whole app)
     cli.init_app(app)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 from flask import Flask
 
+from server import bench_seed
 from server.extensions import db
 from server.models import (
     Group,
@@ -76,6 +77,8 @@ def seed_demo() -> tuple[Group, Meeting]:
 
 
 def init_app(app: Flask) -> None:
+    bench_seed.init_app(app)
+
     @app.cli.command("create-admin")
     @click.option("--login", prompt=True)
     @click.option("--display-name", default="Admin", show_default=True)

@@ -23,6 +23,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def database_url(url: str) -> str:
     """psycopg2, never psycopg 3 (it blocks eventlet), whatever the URL says."""
     for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
@@ -40,8 +45,10 @@ class Config:
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'kreds.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
-    # Optional: shared room state, Socket.IO message queue and rate-limit storage.
+    # Optional: shared room state, Socket.IO message queue and rate-limit storage. Every process
+    # of one deployment uses the same URL and prefix (keys and channels start with the prefix).
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_PREFIX = os.environ.get("KREDS_REDIS_PREFIX", "kreds")
     # Where "Leave quickly" sends people: an ordinary, neutral site.
     QUICK_EXIT_URL = os.environ.get("KREDS_QUICK_EXIT_URL", "https://www.dmi.dk/")
     # eventlet (default), gevent or threading.
@@ -61,6 +68,19 @@ class Config:
     ROOM_CHAT_RATE_SECONDS = _int("KREDS_ROOM_CHAT_RATE_SECONDS", 10)
     # "background": timers run as Socket.IO background tasks; "manual": tests fire them.
     ROOM_TIMERS = os.environ.get("KREDS_ROOM_TIMERS", "background")
+    # With Redis: how often each process looks for due timers set by any process (a backstop for
+    # a process that died), and how soon a silent process counts as gone (its sockets dropped).
+    ROOM_TIMER_POLL_SECONDS = _float("KREDS_ROOM_TIMER_POLL_SECONDS", 1.0)
+    ROOM_PROCESS_TTL_SECONDS = _float("KREDS_ROOM_PROCESS_TTL_SECONDS", 15.0)
+    # Media: ICE servers for the browsers' peer connections (docs/media.md). Empty by default: on
+    # one network (and on loopback) browsers need none. URLs are comma- or space-separated;
+    # TURN credentials are short-lived, made with coturn's shared secret (static-auth-secret).
+    STUN_URLS = os.environ.get("KREDS_STUN_URLS", "")
+    TURN_URLS = os.environ.get("KREDS_TURN_URLS", "")
+    TURN_SECRET = os.environ.get("KREDS_TURN_SECRET", "")
+    TURN_TTL = _int("KREDS_TURN_TTL", 3600)
+    # Relay every connection through TURN: no participant learns another's IP address.
+    ICE_RELAY_ONLY = _bool("KREDS_ICE_RELAY_ONLY", False)
     INVITATION_DAYS = _int("KREDS_INVITATION_DAYS", 14)
     RESET_LINK_HOURS = _int("KREDS_RESET_LINK_HOURS", 24)
     RETENTION_DAYS = _int("KREDS_RETENTION_DAYS", 365)
@@ -86,7 +106,17 @@ class Config:
     # Engine.IO refuses packets larger than this (bytes).
     MAX_SOCKET_PAYLOAD = _int("KREDS_MAX_SOCKET_PAYLOAD", 64 * 1024)
     MAX_CONTENT_LENGTH = 256 * 1024
+    # Reverse proxies in front of Kreds (nginx: 1) whose X-Forwarded-Proto and X-Forwarded-For are
+    # trusted: the scheme for secure cookies and links, the address only hashed for rate limits.
+    PROXY_HOPS = _int("KREDS_PROXY_HOPS", 0)
+    # /healthz and /metrics (Prometheus). With a token, /metrics needs "Authorization: Bearer …".
+    METRICS_ENABLED = _bool("KREDS_METRICS_ENABLED", True)
+    METRICS_TOKEN = os.environ.get("KREDS_METRICS_TOKEN") or None
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Over HTTPS Flask-WTF would also demand a Referer from the same host, but every page says
+    # "Referrer-Policy: no-referrer", so browsers send none and every form would fail behind TLS.
+    # The CSRF token and SameSite=Lax cookies protect forms; HSTS keeps the scheme.
+    WTF_CSRF_SSL_STRICT = False
     PREFERRED_URL_SCHEME = "http"
 
 
@@ -108,6 +138,11 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
     ROOM_TIMERS = "manual"
+    # No STUN or TURN servers unless a test sets them.
+    STUN_URLS = ""
+    TURN_URLS = ""
+    TURN_SECRET = ""
+    ICE_RELAY_ONLY = False
 
 
 class ProductionConfig(Config):
@@ -137,6 +172,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             )
     if config.get("ASYNC_MODE") not in {"eventlet", "gevent", "threading"}:
         raise RuntimeError("KREDS_ASYNC_MODE must be eventlet, gevent or threading")
+    from server.room.ice import check_ice_config
+
+    check_ice_config(config)
 
 
 def config_from_environment() -> type[Config]:

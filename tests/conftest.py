@@ -12,6 +12,7 @@ from typing import Any
 
 import flask_babel
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask, g
 from flask.testing import FlaskClient
@@ -44,22 +45,50 @@ def _forget_cached_request_state() -> None:
     flask_babel.refresh()
 
 
+_schema_made: set[str] = set()
+
+
+def _fresh_database() -> None:
+    """An empty database for the test. In-memory SQLite is new for every app; on another database
+    (PostgreSQL in CI) the tables are made once per run and emptied after each test, because
+    dropping and creating every table for every test is what makes such a run slow."""
+    url = str(db.engine.url)
+    if url.startswith("sqlite") or url not in _schema_made:
+        db.drop_all()
+        db.create_all()
+        _schema_made.add(url)
+
+
+def _empty_database() -> None:
+    if str(db.engine.url).startswith("sqlite"):
+        db.drop_all()
+        return
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    overrides = {}
+    overrides: dict[str, Any] = {}
     if TEST_DATABASE_URL:
         overrides["SQLALCHEMY_DATABASE_URI"] = database_url(TEST_DATABASE_URL)
+        if TEST_DATABASE_URL.startswith("postgres"):
+            # Test data need not survive a power cut: commits do not wait for the disk.
+            options = {"options": "-c synchronous_commit=off"}
+            overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": options}
     app = create_app(TestingConfig, **overrides)
     app.test_client_class = EnglishClient
     # The test keeps one app context pushed (so factories can use the database), and Flask reuses
     # it for every request; drop what extensions cache on it, so each request starts afresh.
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_request_state)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _fresh_database()
         yield app
         db.session.remove()
-        db.drop_all()
+        _empty_database()
+        # Each app has its own connection pool: close it, or PostgreSQL runs out of connections.
+        db.engine.dispose()
 
 
 @pytest.fixture

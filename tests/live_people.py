@@ -84,5 +84,3 @@ class Person:
     def close(self) -> None:
         if self.client.connected:
             self.client.disconnect()
-
-

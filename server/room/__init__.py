@@ -14,13 +14,20 @@ def init_app(app: Flask) -> None:
 
     from server.extensions import socketio
     from server.room import dispatch, events  # noqa: F401  (events register themselves)
-    from server.room.runtime import init_runtime
+    from server.room.runtime import init_runtime, runtime
 
     packet_logging = bool(app.config.get("SOCKET_PACKET_LOGGING"))
+    queue = app.config.get("REDIS_URL")
+    # The extension is shared by every app of the process (tests make many): a message queue's
+    # manager kept from an earlier app must not outlive it.
+    socketio.server_options.pop("client_manager", None)
+    # With Redis, emits and room changes reach the sockets of every process (on one channel per
+    # deployment prefix); without it, one process holds every socket.
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config.get("REDIS_URL"),
+        message_queue=queue,
+        channel=f"{app.config['REDIS_PREFIX']}:socketio",
         # Packet logging would write what people say: it stays off (a test may switch it on to
         # prove that server.logs strips the contents even then).
         logger=packet_logging and logging.getLogger("socketio.server"),
@@ -33,18 +40,22 @@ def init_app(app: Flask) -> None:
     init_runtime(app)
     dispatch.register(socketio)
 
+    @app.before_request
+    def start_room_runtime() -> None:
+        # Timer polling and heartbeats start with the first request (health checks included),
+        # not at import: CLI commands build the app too.
+        runtime(start=True)
+
 
 def disconnect_user(user_id: int) -> None:
-    """End every live connection of this person (log-out, deactivation, removal).
-
-    Their place in any meeting is given up at once (a server disconnect is deliberate)."""
+    """End every live connection of this person (log-out, deactivation, removal), on every
+    process. Their place in any meeting is given up at once (a server disconnect is deliberate)."""
     from server.extensions import socketio
-    from server.room import sockets
+    from server.room.runtime import runtime
 
     if socketio.server is None:
         return
-    for sid in sockets.sids_of(user_id):
-        socketio.server.disconnect(sid, namespace=sockets.NAMESPACE)
+    runtime().cluster.disconnect_user(user_id)
 
 
 def close_meeting(meeting_id: int) -> None:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from server.extensions import db
 from server.models import User
+from server.ops.metrics import count
 from server.room import rules, sockets
 from server.room.errors import RoomError
 from server.room.messages import message_for
@@ -136,6 +137,7 @@ def _parse(spec: EventSpec, args: tuple[Any, ...]) -> Payload:
 
 
 def failure(error: RoomError) -> dict[str, Any]:
+    count("kreds_room_errors_total", code=error.code)
     body = {"code": error.code, "message": message_for(error.code), **error.details}
     return {"ok": False, "error": body}
 
@@ -153,6 +155,7 @@ def _log_internal(event: str, error: Exception) -> None:
 
 def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
     sid = str(request.sid)  # type: ignore[attr-defined]
+    count("kreds_room_events_total", event=spec.name)
     try:
         user = _fresh_identity()
         payload = _parse(spec, args)
@@ -215,6 +218,7 @@ def on_disconnect(reason: Any = None) -> None:
 
 
 def on_unknown(event: Any, *args: Any) -> dict[str, Any]:
+    count("kreds_room_events_total", event="(unknown)")  # never the name the client sent
     return failure(RoomError("unknown_event"))
 
 

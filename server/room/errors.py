@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "no_round": "no go-around round is running",
     "on_break": "the meeting is paused for a break: queue and floor are frozen",
     "on_hold": "every facilitator dropped: the floor is paused until one reconnects",
+    "may_not_speak": "floor mode: only the floor holder and facilitators may use a microphone",
     "no_facilitator": "no facilitator is connected to receive this",
     "chat_off": "a facilitator turned chat off",
     "chat_muted": "a facilitator muted this person's chat",

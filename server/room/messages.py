@@ -26,6 +26,10 @@ MESSAGES: dict[str, LazyString] = {
     "no_round": _l("There is no round going on."),
     "on_break": _l("The meeting is on a break."),
     "on_hold": _l("The facilitator is reconnecting. Please wait a moment."),
+    "may_not_speak": _l(
+        "Only the person who has the floor, and the facilitators, can speak now. "
+        "Raise your hand to ask for the floor."
+    ),
     "no_facilitator": _l("No facilitator is connected right now. Please try again in a moment."),
     "chat_off": _l("The facilitator has turned the chat off."),
     "chat_muted": _l("The facilitator has paused your chat messages."),

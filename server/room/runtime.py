@@ -3,26 +3,34 @@ outcome is carried out (sockets moved, records written, notices and snapshots em
 
 Order matters: admitted sockets enter the rooms first, so they get the notices and snapshot;
 released sockets leave after the notices (they still hear "removed" or "meeting ended") and before
-the snapshot (they no longer see the room). Database work happens after the store's lock."""
+the snapshot (they no longer see the room). Database work happens after the store's lock.
+
+One process keeps rooms in memory; with ``REDIS_URL`` every process shares them through Redis
+(:mod:`server.room.store_redis`), timers fire once across processes and the cluster
+(:mod:`server.room.cluster`) looks after sockets held by other processes."""
 
 from __future__ import annotations
 
 import contextlib
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
 from server.extensions import db, socketio
-from server.room import gate, sockets
+from server.room import gate, rules, sockets
+from server.room.cluster import Cluster, LocalCluster
 from server.room.errors import RoomError
 from server.room.rules import Outcome, Policy, require_policy
 from server.room.rules.moderation import on_timer
 from server.room.state import RoomState
 from server.room.store import InMemoryRoomStore, RoomStore
-from server.room.timers import BackgroundTimers, ManualTimers, TimerJob, Timers
+from server.room.timers import BackgroundTimers, ManualTimers, SharedTimers, TimerJob, Timers
 from server.room.views import Views, build
+
+if TYPE_CHECKING:
+    import redis
 
 EXTENSION = "kreds_room"
 Rule = Callable[[RoomState, float], Outcome]
@@ -31,14 +39,58 @@ Stage = Callable[[int], None]
 
 
 class RoomRuntime:
-    def __init__(self, app: Flask, store: RoomStore, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        app: Flask,
+        store: RoomStore,
+        clock: Callable[[], float] = time.time,
+        *,
+        shared: SharedRedis | None = None,
+    ):
         self.store = store
         self.clock = clock
+        self.redis = shared.client if shared is not None else None
         self.timers: Timers
         if app.config["ROOM_TIMERS"] == "manual":
             self.timers = ManualTimers(self.fire)
+        elif shared is not None:
+            self.timers = SharedTimers(
+                app,
+                socketio,
+                shared.client,
+                shared.prefix,
+                lambda: self.clock(),
+                self.fire,
+                poll_seconds=float(app.config["ROOM_TIMER_POLL_SECONDS"]),
+            )
         else:
             self.timers = BackgroundTimers(app, socketio, lambda: self.clock(), self.fire)
+        self.cluster: Cluster = LocalCluster()
+        if shared is not None:
+            from server.room.cluster import RedisCluster
+
+            self.cluster = RedisCluster(
+                app,
+                socketio,
+                shared.client,
+                shared.listener,
+                shared.prefix,
+                self.drop_dead_socket,
+                ttl=float(app.config["ROOM_PROCESS_TTL_SECONDS"]),
+            )
+        self._started = False
+
+    def start(self) -> None:
+        """Start the background work (timer polling, heartbeats) once, on first use."""
+        if not self._started:
+            self._started = True
+            self.timers.start()
+            self.cluster.start()
+
+    def stop(self) -> None:
+        """End the background work (tests; a process that exits just stops)."""
+        self.timers.stop()
+        self.cluster.stop()
 
     def apply(
         self,
@@ -117,6 +169,13 @@ class RoomRuntime:
         with contextlib.suppress(RoomError):  # the room is gone (ended): nothing left to do
             self.apply(job.meeting_id, lambda state, now: on_timer(state, job.kind, job.token, now))
 
+    def drop_dead_socket(self, sid: str, user_id: int, meeting_id: int) -> None:
+        """A socket's process died: the same as a dropped connection (the place is kept)."""
+        with contextlib.suppress(RoomError):
+            self.apply(
+                meeting_id, lambda state, now: rules.disconnect(state, user_id, sid, now, True)
+            )
+
     def views(self, meeting_id: int) -> Views | None:
         state = self.store.get(meeting_id)
         return build(state, self.clock()) if state is not None else None
@@ -133,14 +192,36 @@ def broadcast(meeting_id: int, views: Views) -> None:
         emit("lobby_state", view, sockets.user_room(user_id))
 
 
-def runtime() -> RoomRuntime:
+def runtime(start: bool = True) -> RoomRuntime:
+    """The app's room runtime, its background work started (``start=False``: not yet)."""
     found = current_app.extensions[EXTENSION]
     assert isinstance(found, RoomRuntime)
+    if start:
+        found.start()
     return found
 
 
+class SharedRedis:
+    """The Redis connections the room shares with other processes (under one key prefix)."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        from server.room.store_redis import connect
+
+        self.prefix = prefix
+        self.client: redis.Redis = connect(url)
+        self.listener: redis.Redis = connect(url, blocking=True)
+
+
 def init_runtime(app: Flask) -> RoomRuntime:
-    # A shared (Redis) store comes with issue 7; one process keeps rooms in memory.
-    room_runtime = RoomRuntime(app, InMemoryRoomStore())
+    """Rooms in memory (one process), or in Redis when ``REDIS_URL`` is set (several)."""
+    url = app.config.get("REDIS_URL")
+    if url:
+        from server.room.store_redis import RedisRoomStore
+
+        shared = SharedRedis(str(url), str(app.config["REDIS_PREFIX"]))
+        store: RoomStore = RedisRoomStore(shared.client, shared.prefix)
+        room_runtime = RoomRuntime(app, store, shared=shared)
+    else:
+        room_runtime = RoomRuntime(app, InMemoryRoomStore())
     app.extensions[EXTENSION] = room_runtime
     return room_runtime

@@ -1,14 +1,22 @@
 """Socket bookkeeping: room names, and which meeting each socket joined.
 
 A socket's binding (its person and meeting) lives in the socket's own WSGI environ, which
-python-socketio keeps per connection: there is no module-level table of connections."""
+python-socketio keeps per connection: there is no module-level table of connections. With several
+processes (Redis), a socket lives on one of them: Socket.IO's Redis manager moves sockets of other
+processes between rooms, and the cluster (:mod:`server.room.cluster`) mirrors each binding in Redis
+and tells the socket's own process when another one released it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from socketio import PubSubManager
 
 from server.extensions import socketio
 from server.room.rules.outcome import FACILITATORS, ROOM
+
+if TYPE_CHECKING:
+    from server.room.cluster import Cluster
 
 NAMESPACE = "/"
 BINDING = "kreds.room"
@@ -50,35 +58,70 @@ def binding(sid: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _cluster() -> Cluster:
+    from server.room.runtime import runtime
+
+    return runtime().cluster
+
+
 def bind(sid: str, user_id: int, meeting_id: int | None) -> None:
     environ = _environ(sid)
-    if environ is not None:
-        environ[BINDING] = {"user_id": user_id, "meeting_id": meeting_id}
+    if environ is None:
+        return
+    before = environ.get(BINDING) or {}
+    environ[BINDING] = {"user_id": user_id, "meeting_id": meeting_id}
+    if meeting_id is not None or before.get("meeting_id") is not None:
+        _cluster().remember(sid, user_id, meeting_id)
 
 
 def unbind(sid: str, meeting_id: int) -> None:
     found = binding(sid)
     if found.get("meeting_id") == meeting_id:
         found["meeting_id"] = None
+        _cluster().remember(sid, int(found.get("user_id") or 0), None)
 
 
 def connected(sid: str) -> bool:
+    """Whether ``sid`` is a socket of this process that is connected (not disconnecting)."""
     return socketio.server is not None and socketio.server.manager.is_connected(sid, NAMESPACE)
 
 
-def enter(sid: str, meeting_id: int, facilitates: bool) -> None:
-    if not connected(sid):
+def _ours(sid: str) -> bool:
+    """Whether this process holds ``sid`` (connected or in the middle of disconnecting)."""
+    return _environ(sid) is not None
+
+
+def _move(sid: str, rooms: list[str], entering: bool) -> None:
+    """Put a socket into rooms or take it out, on whichever process holds it."""
+    server = socketio.server
+    if server is None:
         return
-    socketio.server.enter_room(sid, meeting_room(meeting_id), namespace=NAMESPACE)
+    if _ours(sid):
+        if not connected(sid):
+            return  # disconnecting: it leaves every room anyway
+    elif not isinstance(server.manager, PubSubManager):
+        return  # one process and not ours: the socket is gone
+    # For another process's socket, Socket.IO's Redis manager sends the change to that process.
+    for room in rooms:
+        if entering:
+            server.enter_room(sid, room, namespace=NAMESPACE)
+        else:
+            server.leave_room(sid, room, namespace=NAMESPACE)
+
+
+def enter(sid: str, meeting_id: int, facilitates: bool) -> None:
+    rooms = [meeting_room(meeting_id)]
     if facilitates:
-        socketio.server.enter_room(sid, facilitators_room(meeting_id), namespace=NAMESPACE)
+        rooms.append(facilitators_room(meeting_id))
+    _move(sid, rooms, entering=True)
 
 
 def leave(sid: str, meeting_id: int) -> None:
-    if connected(sid):
-        socketio.server.leave_room(sid, meeting_room(meeting_id), namespace=NAMESPACE)
-        socketio.server.leave_room(sid, facilitators_room(meeting_id), namespace=NAMESPACE)
-    unbind(sid, meeting_id)
+    _move(sid, [meeting_room(meeting_id), facilitators_room(meeting_id)], entering=False)
+    if _ours(sid):
+        unbind(sid, meeting_id)
+    else:
+        _cluster().release(sid, meeting_id)
 
 
 def sids_of(user_id: int) -> list[str]:
@@ -88,3 +131,9 @@ def sids_of(user_id: int) -> list[str]:
     return [
         sid for sid, _ in socketio.server.manager.get_participants(NAMESPACE, user_room(user_id))
     ]
+
+
+def disconnect_local(user_id: int) -> None:
+    """End this process's sockets of a person (the cluster reaches the other processes)."""
+    for sid in sids_of(user_id):
+        socketio.server.disconnect(sid, namespace=NAMESPACE)

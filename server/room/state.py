@@ -33,6 +33,15 @@ class Person:
     chat_muted: bool = False
     # When this person last relayed something (chat, private line, reactions): for rate limits.
     sent_at: list[float] = field(default_factory=list)
+    # Media, as the person's own browser reports it (``set_media``); audio and video themselves
+    # go from browser to browser and never through the server.
+    mic: bool = False
+    camera: bool = False
+    # A facilitator muted this person (shown until they turn their microphone on again).
+    muted: bool = False
+    # The WebRTC signalling rate limit: a token bucket (None: full), refilled since ``at``.
+    signal_tokens: float | None = None
+    signal_tokens_at: float = 0.0
 
     @property
     def facilitates(self) -> bool:
@@ -115,6 +124,10 @@ class Settings:
     chat_limit: int = 8
     chat_window: float = 10.0
     max_topics: int = 30
+    # WebRTC signalling (offers, answers, ICE candidates) per person: at most ``signal_limit``
+    # messages in a burst, refilled at ``signal_limit`` per ``signal_window`` seconds.
+    signal_limit: int = 300
+    signal_window: float = 10.0
 
 
 @dataclass
@@ -138,6 +151,9 @@ class RoomState:
     # Set while no facilitator is connected in the room.
     holding_since: float | None = None
     content_warning: bool = False
+    # Floor mode (a facilitator's switch): only the floor holder and the facilitators may speak.
+    # A go-around round is always in floor mode (see rules.media.in_floor_mode).
+    floor_mode: bool = False
     topics: list[Topic] = field(default_factory=list)
     picked_topic: str | None = None
     balance: dict[int, Balance] = field(default_factory=dict)

@@ -1,8 +1,10 @@
 """The one owner of live room state, behind an interface.
 
 ``transact(meeting_id, fn)`` runs ``fn(state)`` atomically for one meeting and returns its result;
-if ``fn`` raises, the stored state is unchanged. The in-memory store keeps each room as a JSON
-string (as a Redis store will), with a lock per meeting; ``threading.Lock`` is green under
+if ``fn`` raises, the stored state is unchanged. ``fn`` may run more than once (the Redis store runs
+it again when another process changed the room first), so it changes nothing but the state it is
+given. The in-memory store keeps each room as a JSON string (as the Redis store does,
+:mod:`server.room.store_redis`), with a lock per meeting; ``threading.Lock`` is green under
 eventlet's patching. Nothing else in the code keeps room state."""
 
 from __future__ import annotations

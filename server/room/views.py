@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.room.rules.media import in_floor_mode, may_speak
 from server.room.state import Person, RoomState
 
 
@@ -28,15 +29,26 @@ def _person(person: Person) -> dict[str, Any]:
     }
 
 
+def _media(person: Person, speakers: list[int]) -> dict[str, Any]:
+    """What others show of someone's microphone and camera (their microphone counts as on only
+    while they may speak)."""
+    return {
+        "mic": person.mic and person.user_id in speakers,
+        "camera": person.camera,
+        "muted": person.muted,
+    }
+
+
 def public_view(state: RoomState, now: float) -> dict[str, Any]:
     """What everyone admitted sees."""
     floor = state.floor
     round_ = state.round
+    speakers = may_speak(state)
     return {
         "meeting_id": state.meeting_id,
         "version": state.version,
         "server_time": now,
-        "people": [_person(p) for p in state.in_room()],
+        "people": [{**_person(p), **_media(p, speakers)} for p in state.in_room()],
         "queue": list(state.queue),
         "floor": None
         if floor is None
@@ -60,6 +72,8 @@ def public_view(state: RoomState, now: float) -> dict[str, Any]:
             {"id": t.id, "proposer": t.proposer, "voters": list(t.voters)} for t in state.topics
         ],
         "picked_topic": state.picked_topic,
+        "floor_mode": in_floor_mode(state),
+        "may_speak": speakers,
     }
 
 
@@ -88,6 +102,7 @@ def facilitator_view(state: RoomState, now: float) -> dict[str, Any]:
         "chat_muted": [p.user_id for p in state.in_room() if p.chat_muted],
         "auto_admit": state.settings.auto_admit,
         "capacity": state.settings.capacity,
+        "floor_mode_switch": state.floor_mode,
         "balance": [
             {"user_id": uid, "name": name, "turns": turns, "seconds": round(seconds, 1)}
             for uid, (name, turns, seconds) in balance.items()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 TARGET = "<target>"  # replaced by the id of the person acted on
+# The smallest well-formed session description (a browser's is a few kilobytes).
+SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 _SAMPLES: dict[str, dict[str, Any]] = {
     "join": {},
@@ -45,6 +47,13 @@ _SAMPLES: dict[str, dict[str, Any]] = {
     "end_break": {},
     "content_warning": {"on": True},
     "end_meeting": {},
+    "rtc_signal": {"to_user_id": TARGET, "description": {"type": "offer", "sdp": SDP}},
+    "ice_servers": {},
+    "set_floor_mode": {"on": True},
+    "set_media": {"audio": True, "video": False},
+    "mute": {"user_id": TARGET},
+    "mute_all_but_floor": {},
+    "ask_to_unmute": {"user_id": TARGET},
 }
 EVENTS_WITH_SAMPLES = set(_SAMPLES)
 

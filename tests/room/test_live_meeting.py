@@ -15,6 +15,8 @@ from tests.live_server import DEMO_PASSWORD, LiveServer, logged_in
 from tests.live_server import live_server as live_server  # the fixture
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(90)]
+
+
 @pytest.fixture
 def people(live_server: LiveServer) -> Iterator[dict[str, Person]]:
     meeting_id = live_server.demo_meeting_id

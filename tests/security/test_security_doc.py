@@ -22,7 +22,7 @@ def test_every_test_the_security_document_names_exists() -> None:
             assert f"def {name}(" in target.read_text(), f"{path} has no test {name}"
     # "`::name`" continues the file named just before it.
     for name in re.findall(r"`::(\w+)`", text):
-        assert any(
-            f"def {name}(" in p.read_text() for p in (ROOT / "tests").rglob("test_*.py")
-        ), f"no test named {name}"
+        assert any(f"def {name}(" in p.read_text() for p in (ROOT / "tests").rglob("test_*.py")), (
+            f"no test named {name}"
+        )
     assert last_file is not None

@@ -5,6 +5,6 @@ meeting) and a validated payload, calls one rule through the store and returns t
 acknowledgement. Importing this package registers every handler; docs/protocol.md describes
 each event."""
 
-from server.room.events import floor, moderation, presence, talk
+from server.room.events import floor, media, moderation, presence, talk
 
-__all__ = ["floor", "moderation", "presence", "talk"]
+__all__ = ["floor", "media", "moderation", "presence", "talk"]

@@ -27,6 +27,10 @@ NOTICE_EVENTS = (
     "topic_proposed",
     "time_up",
     "meeting_ended",
+    # Media (rules/media.py): WebRTC signalling relayed to one person, and facilitators' requests.
+    "rtc_signal",
+    "mute_request",
+    "unmute_request",
 )
 
 

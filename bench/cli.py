@@ -1,0 +1,140 @@
+"""``python -m bench`` (``make bench``): the capacity and latency benchmark.
+
+Without options it runs the whole comparison (about 20 minutes on the 2-core machine):
+eventlet, gevent and threading, each against the bare relay, then two eventlet processes sharing
+Redis. ``--quick`` is a short eventlet-only run; docs/benchmarks.md explains the figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.plan import MODES, App, Pace, Plan, Target, default_targets
+from bench.ramp import CookieJar, compare, run_target
+from bench.report import machine, write_outputs
+from bench.servers import Workspace, redis_available
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_STEPS = [15, 40, 70, 105, 145, 215, 286, 360, 430, 500]  # 105 … 3,500 members
+QUICK_STEPS = [2, 6, 12]
+
+
+def _numbers(text: str) -> list[int]:
+    return sorted({int(part) for part in text.split(",") if part.strip()})
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="eventlet only, a few meetings")
+    parser.add_argument("--modes", default=",".join(MODES), help="async modes, comma-separated")
+    parser.add_argument("--steps", type=_numbers, default=None, help="meetings at each step")
+    parser.add_argument("--window", type=float, default=None, help="measured seconds per step")
+    parser.add_argument("--speed", type=float, default=2.0, help="pace: 1 is a real meeting")
+    parser.add_argument("--workers", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--limit-ms", type=float, default=100.0, help="chat p99 that ends a ramp")
+    parser.add_argument("--no-redis", action="store_true", help="skip two processes on Redis")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--kreds-only", action="store_true", help="skip the bare relay")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs" / "benchmarks",
+        help="results.json and latency.png go here",
+    )
+    parser.add_argument(
+        "--doc", type=Path, default=ROOT / "docs" / "benchmarks.md", help="table to update"
+    )
+    parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy profiles go here")
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=None,
+        help="serve Kreds from this checkout (to measure a change before and after)",
+    )
+    return parser.parse_args(argv)
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    modes = ["eventlet"] if args.quick else [m for m in args.modes.split(",") if m]
+    unknown = set(modes) - set(MODES)
+    if unknown:
+        raise SystemExit(f"unknown async modes: {', '.join(sorted(unknown))}")
+    redis = not (args.quick or args.no_redis)
+    if redis and not redis_available(args.redis_url):
+        print(f"Redis is not reachable at {args.redis_url}: two-process targets skipped.")
+        redis = False
+    apps: list[App] = ["kreds"] if args.kreds_only else ["kreds", "baseline"]
+    steps = args.steps or (QUICK_STEPS if args.quick else FULL_STEPS)
+    window = args.window or (8.0 if args.quick else 15.0)
+    return Plan(
+        targets=default_targets(modes, redis, apps),
+        steps=steps,
+        window=window,
+        workers=args.workers,
+        limit_ms=args.limit_ms,
+        pace=Pace(speed=args.speed),
+        redis_url=args.redis_url,
+        profile_dir=str(args.profile) if args.profile else None,
+        server_root=str(args.server_root.resolve()) if args.server_root else None,
+    )
+
+
+def run(plan: Plan, say: Any = print) -> dict[str, Any]:
+    """Every target of the plan; the results as one dictionary (results.json)."""
+    started = time.time()
+    workspace = Workspace()
+    results: list[dict[str, Any]] = []
+    try:
+        say(f"Seeding {plan.max_meetings} meetings of 7 …")
+        workspace.prepare(plan.max_meetings)
+        jar = CookieJar(workspace)
+        reached: dict[tuple[str, int], list[int]] = {}
+        for target in plan.targets:
+            steps = plan.steps
+            if target.app == "baseline":
+                # The same loads Kreds was measured at (its last, failing step included).
+                measured = reached.get((target.mode, target.processes))
+                steps = measured if measured else steps
+            reference = target.app == "baseline"
+            result = run_target(
+                target, plan, steps, workspace, jar, say, stop_on_failure=not reference
+            )
+            results.append(result)
+            if target.app == "kreds":
+                reached[(target.mode, target.processes)] = [s["meetings"] for s in result["steps"]]
+    finally:
+        workspace.close()
+    comparisons = []
+    for kreds in results:
+        if kreds["app"] != "kreds":
+            continue
+        for bare in results:
+            same = (bare["mode"], bare["processes"]) == (kreds["mode"], kreds["processes"])
+            if bare["app"] == "baseline" and same:
+                comparisons.append(compare(kreds, bare))
+    return {
+        "generated_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "duration_s": round(time.time() - started),
+        "command": "python -m bench " + " ".join(sys.argv[1:]),
+        "machine": machine(),
+        "plan": plan.to_dict(),
+        "logins": jar.summary() if results else None,
+        "targets": results,
+        "comparisons": comparisons,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    plan = make_plan(args)
+    results = run(plan)
+    paths = write_outputs(results, args.out, None if args.no_doc else args.doc)
+    for path in paths:
+        print(f"wrote {path}")
+
+
+__all__ = ["Target", "main", "make_plan", "parse", "run"]

@@ -1,0 +1,89 @@
+"""What a benchmark run does: the targets (server, async mode, processes), the ramp of meetings,
+and the pace at which people act. Plain data, shared by the controller and the load workers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+App = Literal["kreds", "baseline"]
+MODES = ("eventlet", "gevent", "threading")
+MEMBERS_PER_MEETING = 7  # a facilitator and six participants
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How often people act, in seconds of a real meeting; ``speed`` compresses all of them.
+
+    The realistic rates come from the issue: "next speaker" about every 30 s, about one chat
+    message per person per 20 s; reactions and raised hands are rarer. A short check-in round
+    (one sentence each) runs in some meetings during each measured window."""
+
+    speed: float = 2.0
+    chat_every: float = 20.0
+    react_every: float = 60.0
+    hand_every: float = 45.0
+    next_speaker_every: float = 30.0
+    round_turn: float = 8.0
+    round_chance: float = 0.3  # per meeting and measured window
+    pass_chance: float = 0.2  # a round turn is a pass
+    chat_length: int = 80  # characters, a short message
+
+    def every(self, seconds: float) -> float:
+        return seconds / self.speed
+
+    def chat_per_member_per_second(self) -> float:
+        return self.speed / self.chat_every
+
+
+@dataclass(frozen=True)
+class Target:
+    """One server set-up under test."""
+
+    app: App
+    mode: str
+    processes: int = 1
+
+    @property
+    def name(self) -> str:
+        return f"{self.app}-{self.mode}-{self.processes}p"
+
+    @property
+    def label(self) -> str:
+        shared = " + Redis" if self.processes > 1 else ""
+        app = "Kreds" if self.app == "kreds" else "bare relay"
+        processes = "1 process" if self.processes == 1 else f"{self.processes} processes"
+        return f"{app}, {self.mode}, {processes}{shared}"
+
+
+@dataclass
+class Plan:
+    targets: list[Target]
+    steps: list[int]  # meetings (of 7) connected at each step of the ramp
+    window: float = 20.0  # measured seconds per step
+    settle: float = 1.0  # quiet seconds after joining, before measuring
+    drain: float = 2.0  # seconds to wait for late deliveries after the window
+    limit_ms: float = 100.0  # chat fan-out p99 that ends the ramp
+    workers: int = 2  # load-generator processes
+    join_concurrency: int = 6  # meetings joining at once per worker
+    pace: Pace = field(default_factory=Pace)
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    profile_dir: str | None = None  # py-spy profiles of the servers, per step, go here
+    server_root: str | None = None  # serve Kreds from this checkout instead (before/after)
+
+    @property
+    def max_meetings(self) -> int:
+        return max(self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["targets"] = [t.name for t in self.targets]
+        return found
+
+
+def default_targets(modes: list[str], redis: bool, apps: list[App]) -> list[Target]:
+    """Kreds and the bare relay side by side, per async mode, then two processes on Redis."""
+    targets = [Target(app, mode) for mode in modes for app in apps]
+    if redis:
+        targets += [Target(app, "eventlet", 2) for app in apps]
+    return targets

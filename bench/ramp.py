@@ -1,0 +1,421 @@
+"""The controller: for each target, start its servers and the load processes, then ramp.
+
+Each step adds meetings (their members join through the real path), waits a moment, then plays
+``window`` seconds of meeting traffic on every meeting connected so far while the server's CPU
+time and memory are read. The ramp stops after the first step whose chat fan-out p99 passes the
+limit (or that lost, duplicated or misrouted a message, or failed a join): the capacity is the
+members of the last step that passed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.logins import LogIn, log_in_all
+from bench.plan import Plan, Target
+from bench.servers import ROOT, Deployment, Workspace, redis_server_process
+from bench.tally import Tally, percentile, summary_ms
+from bench.worker import run_worker
+
+ANSWER_TIMEOUT = 600.0
+Say = Callable[[str], None]
+
+
+class LoadPool:
+    """The load-generator processes (spawned: nothing of the controller is inherited)."""
+
+    def __init__(self, plan: Plan) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pipes = []
+        self.processes = []
+        for number in range(plan.workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=run_worker,
+                args=(theirs, number, plan.pace, plan.join_concurrency),
+                daemon=True,
+            )
+            process.start()
+            self.pipes.append(ours)
+            self.processes.append(process)
+        self.ps = [psutil.Process(p.pid) for p in self.processes]
+
+    def ask(self, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for pipe, command in zip(self.pipes, commands, strict=True):
+            pipe.send(command)
+        answers = []
+        for pipe in self.pipes:
+            if not pipe.poll(ANSWER_TIMEOUT):
+                raise RuntimeError("a load worker did not answer")
+            answers.append(pipe.recv())
+        return answers
+
+    def cpu_seconds(self) -> float:
+        return sum(float(t.user + t.system) for t in (p.cpu_times() for p in self.ps))
+
+    def rss(self) -> int:
+        return sum(int(p.memory_info().rss) for p in self.ps)
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, OSError, EOFError):
+            self.ask([{"kind": "close"}] * len(self.pipes))
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+
+
+def _merged(answers: list[dict[str, Any]]) -> Tally:
+    tally = Tally()
+    for answer in answers:
+        tally.merge(Tally.from_wire(answer["tally"]))
+    return tally
+
+
+class CookieJar:
+    """One log-in per person for the whole run (every Kreds server shares the secret)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.found: dict[str, LogIn] = {}
+
+    def cookies_for(self, url: str, meetings: list[dict[str, Any]]) -> dict[str, str]:
+        logins = [p["login"] for m in meetings for p in m["people"]]
+        missing = [login for login in logins if login not in self.found]
+        if missing:
+            self.found.update(asyncio.run(log_in_all(url, missing, self.workspace.password)))
+        return {login: self.found[login].cookie for login in logins}
+
+    def summary(self) -> dict[str, Any]:
+        return summary_ms([found.seconds for found in self.found.values()])
+
+
+def _cpu_percent(before: list[float], after: list[float], seconds: float) -> list[float]:
+    return [round(100 * (b - a) / seconds, 1) for a, b in zip(before, after, strict=True)]
+
+
+def _step_record(
+    plan: Plan,
+    meetings: int,
+    joined: Tally,
+    played: Tally,
+    measured: dict[str, Any],
+) -> dict[str, Any]:
+    members = played.members
+    window = plan.window
+    chat = summary_ms(played.chat_latencies)
+    chat.update(
+        sent=played.chat_sent,
+        refused=played.chat_refused,
+        expected=played.chat_expected,
+        delivered=played.chat_delivered,
+        lost=played.chat_lost,
+        duplicated=played.chat_duplicated,
+        late=played.chat_late,
+        misrouted=played.chat_misrouted,
+        unexpected=played.chat_unexpected,
+        sent_per_s=round(played.chat_sent / window, 1),
+        deliveries_per_s=round(played.chat_delivered / window, 1),
+    )
+    floor = summary_ms(played.floor_latencies)
+    floor.update(changes=played.floor_changes, missed=played.floor_missed)
+    join = summary_ms(joined.join_seconds)
+    join.update(failures=dict(joined.join_failures))
+    rss, idle = measured["rss"], measured["idle_rss"]
+    events = sum(played.events.values())
+    server_cpu_seconds = sum(measured["server_cpu"]) * window / 100
+    lag = percentile(played.loop_lag, 99)
+    record = {
+        "meetings": meetings,
+        "members": members,
+        "join": join,
+        "chat": chat,
+        "floor": floor,
+        "reactions": {"sent": played.reactions_sent, "received": played.reactions_received},
+        "events_per_s": round(events / window, 1),
+        "events": dict(played.events),
+        "errors": dict(played.errors),
+        "disconnects": played.disconnects + joined.disconnects,
+        "server": {
+            "cpu_percent": round(sum(measured["server_cpu"]), 1),
+            "cpu_percent_per_process": measured["server_cpu"],
+            # What one client event costs the server, its fan-out included: unlike latency,
+            # this hardly depends on what else the machine is doing.
+            "cpu_ms_per_event": round(1000 * server_cpu_seconds / events, 2) if events else None,
+            "join_cpu_seconds": measured["join_cpu_seconds"],
+            "rss_bytes": rss,
+            "rss_mb": round(rss / 2**20, 1),
+            "rss_per_member_kb": round(rss / max(members, 1) / 1024, 1),
+            "rss_added_per_member_kb": round((rss - idle) / max(members, 1) / 1024, 1),
+        },
+        "machine": {
+            "other_cpu_percent": measured["other_cpu"],
+            "load_average": measured["load_average"],
+        },
+        "loadgen": {
+            "cpu_percent": measured["loadgen_cpu"],
+            "rss_mb": round(measured["loadgen_rss"] / 2**20, 1),
+            "loop_lag_p99_ms": None if lag is None else round(lag * 1000, 1),
+        },
+    }
+    if measured.get("redis_cpu") is not None:
+        record["redis_cpu_percent"] = measured["redis_cpu"]
+    problems = []
+    if chat["p99_ms"] is None or chat["p99_ms"] > plan.limit_ms:
+        problems.append(f"chat p99 {chat['p99_ms']} ms > {plan.limit_ms:g} ms")
+    for name in ("lost", "duplicated", "misrouted", "unexpected"):
+        if chat[name]:
+            problems.append(f"{chat[name]} chat deliveries {name}")
+    if sum(joined.join_failures.values()) or members < meetings * 7:
+        problems.append(f"{members} of {meetings * 7} members joined")
+    if record["disconnects"]:
+        problems.append(f"{record['disconnects']} unexpected disconnects")
+    record["ok"] = not problems
+    record["problems"] = problems
+    return record
+
+
+def _describe(record: dict[str, Any]) -> str:
+    chat, floor, server = record["chat"], record["floor"], record["server"]
+    return (
+        f"  {record['members']:>5} members: join p99 {record['join']['p99_ms']} ms, "
+        f"chat p50/p99/max {chat['p50_ms']}/{chat['p99_ms']}/{chat['max_ms']} ms "
+        f"({chat['deliveries_per_s']}/s, lost {chat['lost']}, dup {chat['duplicated']}), "
+        f"floor p99 {floor['p99_ms']} ms, server CPU {server['cpu_percent']}% "
+        f"RSS {server['rss_mb']} MB ({server['rss_added_per_member_kb']} KB/member added, "
+        f"{server['rss_slope_per_member_kb']} KB/member slope), "
+        f"load CPU {record['loadgen']['cpu_percent']}% lag p99 "
+        f"{record['loadgen']['loop_lag_p99_ms']} ms, other programs' CPU "
+        f"{record['machine']['other_cpu_percent']}%" + ("" if record["ok"] else " — STOP")
+    )
+
+
+def run_target(
+    target: Target,
+    plan: Plan,
+    steps: list[int],
+    workspace: Workspace,
+    jar: CookieJar,
+    say: Say = print,
+    *,
+    stop_on_failure: bool = True,
+) -> dict[str, Any]:
+    """Ramp one target through ``steps`` (meetings) until a step fails (the bare relay, with
+    ``stop_on_failure=False``, runs every step: it is the reference at Kreds' loads).
+
+    A step that fails on latency alone is measured once more before it counts: on a shared
+    machine one window can coincide with someone else's burst. Both windows are kept."""
+    say(f"{target.label}:")
+    root = Path(plan.server_root) if plan.server_root else ROOT
+    deployment = Deployment(target, workspace, plan.redis_url, root)
+    deployment.start()
+    pool = LoadPool(plan)
+    redis = redis_server_process() if target.processes > 1 else None
+    records: list[dict[str, Any]] = []
+    try:
+        time.sleep(1.0)
+        idle_rss = deployment.rss()
+        joined_meetings = 0
+        windows = 0
+        for meetings in steps:
+            new = workspace.meetings[joined_meetings:meetings]
+            cookies: dict[str, str] = {}
+            if target.app == "kreds":
+                cookies = jar.cookies_for(deployment.urls[0], new)
+            cpu_before = deployment.cpu_seconds()
+            shares = [new[n :: plan.workers] for n in range(plan.workers)]
+            answers = pool.ask(
+                [
+                    {
+                        "kind": "add",
+                        "meetings": share,
+                        "app": target.app,
+                        "urls": deployment.urls,
+                        "cookies": cookies,
+                    }
+                    for share in shares
+                ]
+            )
+            joined = _merged(answers)
+            join_cpu = round(sum(deployment.cpu_seconds()) - sum(cpu_before), 2)
+            joined_meetings = meetings
+            time.sleep(plan.settle)
+            record: dict[str, Any] = {}
+            for attempt in range(2):
+                played, measured = _play(plan, pool, deployment, redis, windows)
+                windows += 1
+                measured.update(idle_rss=idle_rss, join_cpu_seconds=join_cpu)
+                first, record = record, _step_record(plan, meetings, joined, played, measured)
+                if first:
+                    record["first_window"] = _brief(first)
+                _add_slope(record, records[-1] if records else None)
+                say(_describe(record) + (" (measured again)" if attempt else ""))
+                if record["ok"] or not _latency_only(record):
+                    break
+            records.append(record)
+            if not deployment.alive() or (stop_on_failure and not record["ok"]):
+                break
+    finally:
+        pool.close()
+        deployment.stop()
+    passed = [r["members"] for r in _leading_ok(records)]
+    return {
+        "target": target.name,
+        "label": target.label,
+        "app": target.app,
+        "mode": target.mode,
+        "processes": target.processes,
+        "idle_rss_mb": round(idle_rss / 2**20, 1) if records else None,
+        "steps": records,
+        "capacity_members": max(passed) if passed else 0,
+        "stopped_because": records[-1]["problems"] if records and not records[-1]["ok"] else [],
+    }
+
+
+def _add_slope(record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Memory per member as the slope between two steps: what one more member costs, without
+    the start-up and warm-up memory that dominates the first steps' averages."""
+    slope = None
+    if previous is not None and record["members"] > previous["members"]:
+        grown = record["server"]["rss_bytes"] - previous["server"]["rss_bytes"]
+        slope = round(grown / 1024 / (record["members"] - previous["members"]), 1)
+    record["server"]["rss_slope_per_member_kb"] = slope
+
+
+def _latency_only(record: dict[str, Any]) -> bool:
+    return all(problem.startswith("chat p99") for problem in record["problems"])
+
+
+def _brief(record: dict[str, Any]) -> dict[str, Any]:
+    """What the first of two windows of a step measured."""
+    return {
+        "chat_p99_ms": record["chat"]["p99_ms"],
+        "floor_p99_ms": record["floor"]["p99_ms"],
+        "other_cpu_percent": record["machine"]["other_cpu_percent"],
+        "problems": record["problems"],
+    }
+
+
+def _leading_ok(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for record in records:
+        if not record["ok"]:
+            break
+        found.append(record)
+    return found
+
+
+def _play(
+    plan: Plan,
+    pool: LoadPool,
+    deployment: Deployment,
+    redis: psutil.Process | None,
+    window: int,
+) -> tuple[Tally, dict[str, Any]]:
+    start = time.time() + 0.5
+    end = start + plan.window
+    profilers = _profile(plan, deployment, window) if plan.profile_dir else []
+    for pipe in pool.pipes:
+        pipe.send(
+            {"kind": "play", "window": window, "start": start, "end": end, "drain": plan.drain}
+        )
+    time.sleep(max(0.0, start - time.time()))
+    server_before, load_before = deployment.cpu_seconds(), pool.cpu_seconds()
+    redis_before, machine_before = _cpu(redis), _machine_busy()
+    time.sleep(max(0.0, end - time.time()))
+    seconds = plan.window
+    server_after, load_after = deployment.cpu_seconds(), pool.cpu_seconds()
+    ours = sum(server_after) - sum(server_before) + load_after - load_before
+    ours += _cpu(redis) - redis_before
+    measured: dict[str, Any] = {
+        "server_cpu": _cpu_percent(server_before, server_after, seconds),
+        "loadgen_cpu": round(100 * (load_after - load_before) / seconds, 1),
+        # CPU that other programs on the machine took meanwhile (it competes with the run).
+        "other_cpu": round(100 * (_machine_busy() - machine_before - ours) / seconds, 1),
+        "load_average": round(os.getloadavg()[0], 2),
+        "rss": deployment.rss(),
+        "loadgen_rss": pool.rss(),
+    }
+    if redis is not None:
+        measured["redis_cpu"] = round(100 * (_cpu(redis) - redis_before) / seconds, 1)
+    for profiler in profilers:
+        profiler.wait(timeout=plan.window + 60)
+    answers = []
+    for pipe in pool.pipes:
+        if not pipe.poll(ANSWER_TIMEOUT):
+            raise RuntimeError("a load worker did not answer")
+        answers.append(pipe.recv())
+    return _merged(answers), measured
+
+
+def _machine_busy() -> float:
+    """CPU seconds every core spent busy since boot (not idle, not waiting for I/O)."""
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
+def _profile(plan: Plan, deployment: Deployment, window: int) -> list[subprocess.Popen[bytes]]:
+    """py-spy on every server process for the measured window (``--profile DIR``)."""
+    assert plan.profile_dir is not None
+    folder = Path(plan.profile_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    found = []
+    for number, process in enumerate(deployment.processes):
+        name = f"{deployment.target.name}-step{window}-{number}"
+        for form, suffix in (("raw", "txt"), ("flamegraph", "svg")):
+            command = ["py-spy", "record", "--pid", str(process.popen.pid), "--format", form]
+            command += ["--duration", str(int(plan.window)), "--rate", "200", "--nonblocking"]
+            command += ["--output", str(folder / f"{name}.{suffix}")]
+            found.append(
+                subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            )
+    return found
+
+
+def _cpu(process: psutil.Process | None) -> float:
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def compare(kreds: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """Kreds' figures as ratios of the bare relay's, step by step at the same load."""
+    theirs = {r["meetings"]: r for r in baseline["steps"]}
+    rows = []
+    for ours in kreds["steps"]:
+        other = theirs.get(ours["meetings"])
+        if other is None:
+            continue
+        rows.append(
+            {
+                "meetings": ours["meetings"],
+                "members": ours["members"],
+                "chat_p50": _ratio(ours["chat"]["p50_ms"], other["chat"]["p50_ms"]),
+                "chat_p99": _ratio(ours["chat"]["p99_ms"], other["chat"]["p99_ms"]),
+                "server_cpu": _ratio(ours["server"]["cpu_percent"], other["server"]["cpu_percent"]),
+                "cpu_per_event": _ratio(
+                    ours["server"]["cpu_ms_per_event"], other["server"]["cpu_ms_per_event"]
+                ),
+                "rss_per_member": _ratio(
+                    ours["server"]["rss_per_member_kb"], other["server"]["rss_per_member_kb"]
+                ),
+                "join_p99": _ratio(ours["join"]["p99_ms"], other["join"]["p99_ms"]),
+            }
+        )
+    return {"kreds": kreds["target"], "baseline": baseline["target"], "steps": rows}
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    if ours is None or not theirs:
+        return None
+    return round(ours / theirs, 2)

@@ -1,0 +1,259 @@
+"""The run's outputs: results.json, the latency plot, and the tables in docs/benchmarks.md
+(between the ``<!-- bench:results -->`` markers, so the prose around them stays)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+PACKAGES = ("flask-socketio", "python-socketio", "python-engineio", "eventlet", "gevent", "aiohttp")
+TARGET_MEMBERS = 2000
+TARGET_RATIO = 1.3
+TARGET_KB = 100.0
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = found.group(1).strip() if found else ""
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu_model": model or platform.processor(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "packages": versions,
+    }
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def steps_table(results: dict[str, Any]) -> str:
+    ratios = {
+        (c["kreds"], row["meetings"]): row for c in results["comparisons"] for row in c["steps"]
+    }
+    lines = [
+        "| target | members | join p50 / p99 ms | chat p50 / p99 / max ms | vs bare p99 "
+        "| floor p99 ms | lost / dup | server CPU | CPU ms/event | RSS KB/member (avg / slope) "
+        "| load CPU "
+        "| other CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for target in results["targets"]:
+        for step in target["steps"]:
+            chat, server, join = step["chat"], step["server"], step["join"]
+            slope = server["rss_slope_per_member_kb"]
+            ratio = ratios.get((target["target"], step["meetings"]), {}).get("chat_p99")
+            mark = "" if step["ok"] else " ✗"
+            lines.append(
+                f"| {target['target']} | {step['members']}{mark} "
+                f"| {_ms(join['p50_ms'])} / {_ms(join['p99_ms'])} "
+                f"| {_ms(chat['p50_ms'])} / {_ms(chat['p99_ms'])} / {_ms(chat['max_ms'])} "
+                f"| {_ratio(ratio)} | {_ms(step['floor']['p99_ms'])} "
+                f"| {chat['lost']} / {chat['duplicated']} | {server['cpu_percent']:.0f}% "
+                f"| {_ms(server['cpu_ms_per_event'])} "
+                f"| {server['rss_added_per_member_kb']:.0f} / {_ms(slope)} "
+                f"| {step['loadgen']['cpu_percent']:.0f}% "
+                f"| {step['machine']['other_cpu_percent']:.0f}% |"
+            )
+    return "\n".join(lines)
+
+
+def capacity_table(results: dict[str, Any]) -> str:
+    lines = [
+        "| target | capacity (members, chat p99 ≤ limit) | stopped because |",
+        "| --- | ---: | --- |",
+    ]
+    for target in results["targets"]:
+        why = "; ".join(target["stopped_because"]) or "the last step passed"
+        lines.append(f"| {target['label']} | {target['capacity_members']} | {why} |")
+    return "\n".join(lines)
+
+
+def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets for one eventlet process, each with the measured figure."""
+    main = next(
+        (t for t in results["targets"] if t["target"] == "kreds-eventlet-1p"),
+        None,
+    )
+    if main is None:
+        return []
+    passed = [s for s in main["steps"] if s["ok"]]
+    at_capacity = passed[-1] if passed else None
+    comparison = next((c for c in results["comparisons"] if c["kreds"] == main["target"]), None)
+    ratios = [r["chat_p99"] for r in (comparison or {}).get("steps", []) if r["chat_p99"]]
+    worst_ratio = max(ratios) if ratios else None
+    lost = sum(s["chat"]["lost"] + s["chat"]["duplicated"] for s in main["steps"])
+    kb = None
+    if at_capacity is not None:
+        server = at_capacity["server"]
+        kb = server["rss_slope_per_member_kb"] or server["rss_added_per_member_kb"]
+    return [
+        {
+            "target": f"≥ {TARGET_MEMBERS} members with chat p99 ≤ 100 ms",
+            "measured": f"{main['capacity_members']} members",
+            "met": main["capacity_members"] >= TARGET_MEMBERS,
+        },
+        {
+            "target": f"chat p99 ≤ {TARGET_RATIO}x the bare relay's at the same load",
+            "measured": "-" if worst_ratio is None else f"worst {worst_ratio:.2f}x",
+            "met": worst_ratio is not None and worst_ratio <= TARGET_RATIO,
+        },
+        {
+            "target": "zero lost or duplicated deliveries",
+            "measured": f"{lost}",
+            "met": lost == 0,
+        },
+        {
+            "target": f"≤ {TARGET_KB:.0f} KB resident memory per member",
+            "measured": "-" if kb is None else f"{kb:.0f} KB (at capacity)",
+            "met": kb is not None and kb <= TARGET_KB,
+        },
+    ]
+
+
+def verdict_table(results: dict[str, Any]) -> str:
+    lines = ["| target (one eventlet process) | measured | met |", "| --- | --- | --- |"]
+    for row in verdicts(results):
+        lines.append(f"| {row['target']} | {row['measured']} | {'yes' if row['met'] else 'no'} |")
+    return "\n".join(lines)
+
+
+def contention_note(results: dict[str, Any]) -> str:
+    """A warning when other programs competed for the CPU during the measured windows."""
+    others = [s["machine"]["other_cpu_percent"] for t in results["targets"] for s in t["steps"]]
+    if not others or max(others) < 50:
+        return ""
+    return (
+        f"**The machine was shared:** other programs took {min(others):.0f} to {max(others):.0f}% "
+        "of CPU (of 200%) during the measured windows. Latencies then measure the competition "
+        "more than the server; CPU ms per event and memory per member hardly depend on it."
+    )
+
+
+def results_section(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    plan = results["plan"]
+    pace = plan["pace"]
+    return "\n".join(
+        [
+            START,
+            f"Run {results['generated_at']} ({results['duration_s'] // 60} min): "
+            f"`{results['command'].strip()}` on {m['nproc']} cores ({m['cpu_model']}), "
+            f"{m['memory_gib']} GiB, Python {m['python']}, "
+            + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+            + ".",
+            "",
+            f"Pace x{pace['speed']:g}: {pace['speed'] / pace['chat_every']:.2f} chat messages "
+            f"per member per second; windows of {plan['window']:g} s; "
+            f"{plan['workers']} load processes on the same machine.",
+            "",
+            contention_note(results),
+            "",
+            verdict_table(results),
+            "",
+            capacity_table(results),
+            "",
+            steps_table(results),
+            "",
+            "![Chat fan-out latency against connected members](benchmarks/latency.png)",
+            END,
+        ]
+    )
+
+
+def update_doc(doc: Path, results: dict[str, Any]) -> bool:
+    if not doc.exists():
+        return False
+    text = doc.read_text()
+    if START not in text or END not in text:
+        return False
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    doc.write_text(before + results_section(results) + after)
+    return True
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (latency, cpu) = plt.subplots(1, 2, figsize=(12, 4.8))
+    colours = {"eventlet": "tab:blue", "gevent": "tab:green", "threading": "tab:red"}
+    for target in results["targets"]:
+        steps = [s for s in target["steps"] if s["chat"]["p99_ms"] is not None]
+        if not steps:
+            continue
+        members = [s["members"] for s in steps]
+        colour = colours.get(target["mode"], "tab:grey")
+        if target["processes"] > 1:
+            colour = "tab:purple"
+        style = "-" if target["app"] == "kreds" else "--"
+        marker = "o" if target["app"] == "kreds" else "x"
+        latency.plot(
+            members,
+            [s["chat"]["p99_ms"] for s in steps],
+            style,
+            marker=marker,
+            color=colour,
+            label=target["label"],
+        )
+        cpu.plot(
+            members,
+            [s["server"]["cpu_percent"] for s in steps],
+            style,
+            marker=marker,
+            color=colour,
+            label=target["label"],
+        )
+    limit = results["plan"]["limit_ms"]
+    latency.axhline(limit, color="black", linewidth=0.8, linestyle=":")
+    latency.set_yscale("log")
+    latency.set_xlabel("connected members")
+    latency.set_ylabel("chat fan-out p99 (ms, log scale)")
+    latency.set_title(f"Chat fan-out p99 (limit {limit:g} ms dotted)")
+    latency.grid(True, which="both", alpha=0.3)
+    cpu.set_xlabel("connected members")
+    cpu.set_ylabel("server CPU (% of one core)")
+    cpu.set_title("Server CPU")
+    cpu.grid(True, alpha=0.3)
+    latency.legend(fontsize=7)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write_outputs(results: dict[str, Any], out: Path, doc: Path | None) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "results.json", out / "latency.png"]
+    results = {**results, "verdicts": verdicts(results)}
+    written[0].write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    plot(results, written[1])
+    if doc is not None and update_doc(doc, results):
+        written.append(doc)
+    return written

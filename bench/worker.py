@@ -1,0 +1,155 @@
+"""A load-generator process: one asyncio loop holding the sockets of many bench meetings.
+
+The controller sends commands over a pipe and waits for each answer:
+
+- ``add``: join these meetings (log-in cookies given) → the join tally;
+- ``play``: act on the schedule from ``start`` to ``end`` (wall clock), wait ``drain`` seconds
+  for late deliveries, count → the window's tally;
+- ``close``: disconnect everyone and stop.
+
+The schedule is open-loop: each action starts at its planned time whether or not earlier ones
+were answered, so a slow server cannot slow the load down and hide its own latency."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import random
+import time
+from collections.abc import Callable, Coroutine
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bench.members import Member, RoomPlay
+from bench.plan import App, Pace
+from bench.tally import Tally
+
+Action = Callable[[], Coroutine[Any, Any, None]]
+LAG_TICK = 0.1
+
+
+class Worker:
+    def __init__(self, conn: Connection, number: int, pace: Pace, join_concurrency: int) -> None:
+        self.conn = conn
+        self.number = number
+        self.pace = pace
+        self.join_concurrency = join_concurrency
+        self.rng = random.Random(number)
+        self.rooms: list[RoomPlay] = []
+        self.tally = Tally()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            command: dict[str, Any] = await loop.run_in_executor(None, self.conn.recv)
+            kind = command["kind"]
+            if kind == "add":
+                answer = await self.add(
+                    command["meetings"], command["app"], command["urls"], command["cookies"]
+                )
+            elif kind == "play":
+                answer = await self.play(
+                    command["window"], command["start"], command["end"], command["drain"]
+                )
+            elif kind == "close":
+                await self.close()
+                self.conn.send({"kind": "closed"})
+                return
+            else:
+                answer = {"error": f"unknown command {kind!r}"}
+            self.conn.send(answer)
+
+    async def add(
+        self, meetings: list[dict[str, Any]], app: App, urls: list[str], cookies: dict[str, str]
+    ) -> dict[str, Any]:
+        self.tally = Tally()
+        gate = asyncio.Semaphore(self.join_concurrency)
+
+        async def join(spec: dict[str, Any]) -> None:
+            room = RoomPlay(spec, app, urls, cookies, self.pace, self, self.rng)
+            self.rooms.append(room)
+            async with gate:
+                await room.join()
+
+        await asyncio.gather(*(join(spec) for spec in meetings))
+        return {"kind": "added", "tally": self.tally.to_wire()}
+
+    def _schedule(self, start: float, end: float) -> list[tuple[float, int, Action]]:
+        """Every action of the window, in time order: each person's chat and reactions, the
+        participants' hands, the facilitator's "next speaker", and a round in some meetings."""
+        pace, rng = self.pace, self.rng
+        planned: list[tuple[float, int, Action]] = []
+
+        def every(seconds: float, action: Action) -> None:
+            interval = pace.every(seconds)
+            at = start + rng.uniform(0, interval)
+            while at < end:
+                planned.append((at, len(planned), action))
+                at += interval
+
+        for room in self.rooms:
+            for member in room.members:
+                if not member.joined:
+                    continue
+                every(pace.chat_every, member.chat)
+                every(pace.react_every, member.react)
+                if member.facilitates:
+                    every(pace.next_speaker_every, member.next_speaker)
+                else:
+                    every(pace.hand_every, member.raise_hand)
+            facilitator: Member = room.members[0]
+            if facilitator.joined and rng.random() < pace.round_chance:
+                at = start + rng.uniform(0, (end - start) / 3)
+                planned.append((at, len(planned), facilitator.start_round))
+        heapq.heapify(planned)
+        return planned
+
+    async def _watch_lag(self, until: float) -> None:
+        """How late this loop wakes up: a busy load generator inflates every latency."""
+        while time.time() < until:
+            before = time.monotonic()
+            await asyncio.sleep(LAG_TICK)
+            self.tally.loop_lag.append(max(0.0, time.monotonic() - before - LAG_TICK))
+
+    async def play(self, window: int, start: float, end: float, drain: float) -> dict[str, Any]:
+        self.tally = Tally()
+        self.tally.members = sum(1 for room in self.rooms for m in room.members if m.joined)
+        planned = self._schedule(start, end)
+        await asyncio.sleep(max(0.0, start - time.time()))
+        for room in self.rooms:
+            room.open_window(window)
+        lag = asyncio.get_running_loop().create_task(self._watch_lag(end))
+        while planned:
+            at, _, action = heapq.heappop(planned)
+            delay = at - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.spawn(action())
+        await asyncio.sleep(max(0.0, end - time.time()))
+        for room in self.rooms:
+            room.stop_playing()
+        await lag
+        await asyncio.sleep(drain)
+        for room in self.rooms:
+            room.close_window()
+        return {"kind": "played", "tally": self.tally.to_wire()}
+
+    async def close(self) -> None:
+        gate = asyncio.Semaphore(50)
+
+        async def leave(room: RoomPlay) -> None:
+            async with gate:
+                await room.leave()
+
+        await asyncio.gather(*(leave(room) for room in self.rooms), return_exceptions=True)
+
+
+def run_worker(conn: Connection, number: int, pace: Pace, join_concurrency: int) -> None:
+    """The process's entry point (multiprocessing, spawn)."""
+    asyncio.run(Worker(conn, number, pace, join_concurrency).serve())

@@ -1,0 +1,119 @@
+"""Room state in Redis, shared by every process (when ``REDIS_URL`` is set).
+
+One key per meeting, ``<prefix>:room:<meeting_id>``, holds the room's JSON: the same JSON the
+in-memory store keeps (who is here and the order of things: presence, lobby, lock, queue, floor,
+round, bars, timer tokens, the facilitator-away hold), never anything anyone said. Chat, private
+lines, signals and topic texts only pass through the Socket.IO message queue (pub/sub, not stored).
+
+A change is an optimistic transaction: WATCH the key, read it, run the rule, then MULTI/SET/EXEC.
+When another process changed the room in between, EXEC fails and the rule runs again on the new
+state (rules are plain functions of the state, so running one again is safe). Every write sets an
+expiry (the meeting's closing time plus a margin): a room that nobody ends still disappears.
+
+redis-py is imported here, and this module only when Redis is configured: after the server's
+monkey-patching (``server.serve``), as it must be."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import redis
+
+from server.room.errors import RoomError
+from server.room.state import RoomState
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# A room outlives its meeting's closing time by this much, whoever forgets to end it.
+EXPIRY_MARGIN_SECONDS = 3600
+MIN_EXPIRY_SECONDS = 600
+# Optimistic retries before giving up with "internal" (nothing changed). Conflicts only happen
+# when several processes change the same room at the same moment; a few retries absorb that.
+MAX_ATTEMPTS = 200
+
+
+def connect(url: str, *, blocking: bool = False) -> redis.Redis:
+    """A client for ``url``. ``blocking`` clients (pub/sub listeners) wait without a timeout."""
+    if blocking:
+        return redis.Redis.from_url(url, health_check_interval=30)
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3)
+
+
+class RedisRoomStore:
+    """Rooms shared by every process through Redis."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = "kreds",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.clock = clock
+        # Counted for the metrics (how often processes collided on a room).
+        self.conflicts = 0
+
+    def key(self, meeting_id: int) -> str:
+        return f"{self.prefix}:room:{meeting_id}"
+
+    def _expiry(self, state: RoomState) -> int:
+        left = state.settings.closes_at - self.clock() + EXPIRY_MARGIN_SECONDS
+        return max(MIN_EXPIRY_SECONDS, int(left))
+
+    def transact(
+        self,
+        meeting_id: int,
+        fn: Callable[[RoomState], T],
+        create: Callable[[], RoomState] | None = None,
+    ) -> T:
+        key = self.key(meeting_id)
+        for attempt in range(MAX_ATTEMPTS):
+            with self.client.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    stored: Any = pipe.get(key)
+                    if stored is not None:
+                        state = RoomState.from_dict(json.loads(stored))
+                    elif create is not None:
+                        state = create()
+                    else:
+                        raise RoomError("not_open")
+                    # If fn raises, nothing is written (the pipeline is reset on leaving ``with``).
+                    result = fn(state)
+                    pipe.multi()
+                    if state.ended:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, json.dumps(state.to_dict()), ex=self._expiry(state))
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    self.conflicts += 1
+            # Another process won the race: try again on its result, a little later each time.
+            time.sleep(random.uniform(0, 0.001 * min(attempt, 20)))
+        log.error("room store: gave up after %d conflicting attempts", MAX_ATTEMPTS)
+        raise RoomError("internal")
+
+    def get(self, meeting_id: int) -> RoomState | None:
+        stored: Any = self.client.get(self.key(meeting_id))
+        return RoomState.from_dict(json.loads(stored)) if stored is not None else None
+
+    def drop(self, meeting_id: int) -> None:
+        self.client.delete(self.key(meeting_id))
+
+    def meeting_ids(self) -> list[int]:
+        prefix = f"{self.prefix}:room:"
+        found: list[int] = []
+        for key in self.client.scan_iter(match=f"{prefix}*", count=500):
+            text = key.decode() if isinstance(key, bytes) else str(key)
+            suffix = text[len(prefix) :]
+            if suffix.isdigit():
+                found.append(int(suffix))
+        return sorted(found)

@@ -1,0 +1,96 @@
+"""ICE servers from the configuration, TURN credentials in coturn's shared-secret scheme, and
+settings that cannot work refused at start."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import pytest
+
+from server.config import TestingConfig, check_config
+from server.room.ice import check_ice_config, ice_config, opaque_id, parse_urls, turn_credentials
+
+NOW = 1_750_000_000.0
+TURN = {
+    "TURN_URLS": "turn:turn.example.org:3478?transport=udp turns:turn.example.org:5349",
+    "TURN_SECRET": "static-auth-secret-value",
+    "TURN_TTL": 3600,
+    "SECRET_KEY": "app-secret",
+}
+
+
+def test_urls_are_read_from_commas_or_spaces() -> None:
+    assert parse_urls(" stun:a:3478, stun:b:3478  stun:c ") == (
+        "stun:a:3478",
+        "stun:b:3478",
+        "stun:c",
+    )
+    assert parse_urls("") == () and parse_urls(None) == ()
+
+
+def test_nothing_is_configured_by_default() -> None:
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    assert ice_config(config, 5, NOW) == {
+        "ice_servers": [],
+        "ice_transport_policy": "all",
+        "expires_at": None,
+    }
+
+
+def test_turn_credentials_follow_coturns_rest_scheme() -> None:
+    found = ice_config(TURN, 5, NOW)
+    (turn,) = found["ice_servers"]
+    username = turn["username"]
+    expiry, opaque = username.split(":")
+    assert int(expiry) == int(NOW) + 3600 == found["expires_at"]
+    # What coturn computes with use-auth-secret / static-auth-secret:
+    mac = hmac.new(b"static-auth-secret-value", username.encode(), hashlib.sha1).digest()
+    assert turn["credential"] == base64.b64encode(mac).decode()
+    assert opaque == opaque_id(5, "app-secret")
+
+
+def test_the_opaque_id_is_stable_per_person_and_reveals_nobody() -> None:
+    assert opaque_id(5, "k") == opaque_id(5, "k")
+    assert opaque_id(5, "k") != opaque_id(6, "k")
+    assert opaque_id(5, "k") != opaque_id(5, "other key")
+    # Knowing the TURN secret is not enough to tell who someone is: the key is the app's.
+    (turn,) = ice_config(TURN, 5, NOW)["ice_servers"]
+    opaque = turn["username"].split(":")[1]
+    assert len(opaque) == 20 and int(opaque, 16) >= 0
+    assert opaque != opaque_id(5, TURN["TURN_SECRET"])  # type: ignore[arg-type]
+
+
+def test_credentials_expire_after_the_configured_time() -> None:
+    short = ice_config({**TURN, "TURN_TTL": 120}, 5, NOW)
+    assert short["expires_at"] == int(NOW) + 120
+    username, credential = turn_credentials("s", "abc", 99)
+    assert username == "99:abc" and base64.b64decode(credential)
+
+
+def test_relay_only_needs_turn_and_hides_addresses() -> None:
+    assert ice_config({**TURN, "ICE_RELAY_ONLY": True}, 5, NOW)["ice_transport_policy"] == "relay"
+    assert ice_config({"ICE_RELAY_ONLY": True}, 5, NOW)["ice_transport_policy"] == "all"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"TURN_URLS": "turn:turn.example.org"},  # no secret
+        {"TURN_URLS": "https://turn.example.org", "TURN_SECRET": "s"},
+        {"STUN_URLS": "turn:turn.example.org"},  # a TURN URL among the STUN ones
+        {"TURN_URLS": "turn:t", "TURN_SECRET": "s", "TURN_TTL": 10},
+        {"ICE_RELAY_ONLY": True},
+    ],
+)
+def test_settings_that_cannot_work_are_refused_at_start(settings: dict[str, object]) -> None:
+    with pytest.raises(RuntimeError):
+        check_ice_config(settings)
+    with pytest.raises(RuntimeError):
+        check_config({"ASYNC_MODE": "threading", **settings})
+
+
+def test_working_settings_are_accepted() -> None:
+    check_ice_config({**TURN, "STUN_URLS": "stun:stun.example.org:3478", "ICE_RELAY_ONLY": True})
+    check_ice_config({})
