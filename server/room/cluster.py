@@ -188,7 +188,9 @@ class RedisCluster:
         with self.client.pipeline() as pipe:
             pipe.set(self._alive_key(self.process_id), "1", ex=int(self.ttl + 0.999))
             pipe.sadd(self._processes_key, self.process_id)
-            # Outlives the heartbeat, so that the reaper still finds it; gone in a day regardless.
+            # These outlive the heartbeat, so that the reaper still finds them; a day after the
+            # last process of a deployment stopped, they are gone too.
+            pipe.expire(self._processes_key, 86400)
             pipe.expire(self._sockets_key(self.process_id), 86400)
             pipe.execute()
 

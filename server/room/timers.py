@@ -107,6 +107,9 @@ class ManualTimers:
         return fired
 
 
+KEEP_SECONDS = 86400
+
+
 def _encode(job: TimerJob) -> str:
     return json.dumps([job.at, job.meeting_id, job.kind, job.token])
 
@@ -148,7 +151,13 @@ class SharedTimers:
         self._running = False
 
     def schedule(self, job: TimerJob) -> None:
-        self.client.zadd(self.due_key, {_encode(job): job.at})
+        with self.client.pipeline() as pipe:
+            pipe.zadd(self.due_key, {_encode(job): job.at})
+            # A backstop: the set goes a day after its latest timer (each firing removes its own).
+            keep = int(max(0.0, job.at - self.clock())) + KEEP_SECONDS
+            pipe.expire(self.due_key, keep, nx=True)  # the first timer: an expiry at all
+            pipe.expire(self.due_key, keep, gt=True)  # later ones: only ever further away
+            pipe.execute()
         self.socketio.start_background_task(self._sleep_then_run, job)
 
     def start(self) -> None:

@@ -10,12 +10,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 import requests
 import sqlalchemy as sa
 
 from server.config import database_url
 from tests.live_server import LiveServer
-from tests.scale.redis_helpers import REDIS_URL, new_prefix
+from tests.scale.redis_helpers import REDIS_URL, keys_under, new_prefix
 
 POSTGRES_URL = database_url(
     os.environ.get("KREDS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -100,7 +101,12 @@ class Deployment:
         return samples
 
     def close(self) -> None:
+        """Stop every process, then remove the deployment's keys from Redis."""
         for server in self.servers:
             server.terminate()
         for server in self.servers:
             server.close()
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in keys_under(client, self.prefix):
+            client.delete(key)
+        client.close()

@@ -61,9 +61,6 @@ def deployment() -> Iterator[Deployment]:
             yield found
         finally:
             found.close()
-            client = redis.Redis.from_url(REDIS_URL)
-            for key in keys_under(client, found.prefix):
-                client.delete(key)
 
 
 # Who is served by which process: A, B, C.

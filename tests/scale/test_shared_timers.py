@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -96,3 +97,13 @@ def _member(job: TimerJob) -> str:
     from server.room.timers import _encode
 
     return _encode(job)
+
+
+def test_the_timer_set_expires_a_day_after_its_latest_timer(app: Flask, prefix: str) -> None:
+    timers = process(app, prefix, [], "p")
+    timers.socketio = SimpleNamespace(start_background_task=lambda *args: None)  # type: ignore[assignment]
+    now = time.time()
+    timers.schedule(TimerJob(now + 3600, 7, "meeting_close", "close"))
+    timers.schedule(TimerJob(now + 60, 8, "break_end", "b1"))
+    ttl = timers.client.ttl(timers.due_key)
+    assert 3600 + 86400 - 5 <= ttl <= 3600 + 86400
