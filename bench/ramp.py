@@ -277,7 +277,7 @@ def run_target(
         "idle_rss_mb": round(idle_rss / 2**20, 1) if records else None,
         "steps": records,
         "capacity_members": max(passed) if passed else 0,
-        "stopped_because": records[-1]["problems"] if records and not records[-1]["ok"] else [],
+        "stopped_because": _first_failure(records),
     }
 
 
@@ -303,6 +303,12 @@ def _brief(record: dict[str, Any]) -> dict[str, Any]:
         "other_cpu_percent": record["machine"]["other_cpu_percent"],
         "problems": record["problems"],
     }
+
+
+def _first_failure(records: list[dict[str, Any]]) -> list[str]:
+    """Why the first failing step failed (the bare relay goes on after it: it is a reference)."""
+    failing = next((r for r in records if not r["ok"]), None)
+    return list(failing["problems"]) if failing is not None else []
 
 
 def _leading_ok(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -87,7 +87,9 @@ def capacity_table(results: dict[str, Any]) -> str:
         "| --- | ---: | --- |",
     ]
     for target in results["targets"]:
-        why = "; ".join(target["stopped_because"]) or "the last step passed"
+        why = "; ".join(target["stopped_because"]) or "every step passed"
+        if target["app"] == "baseline":
+            why += " (reference: runs every step Kreds ran)"
         lines.append(f"| {target['label']} | {target['capacity_members']} | {why} |")
     return "\n".join(lines)
 
