@@ -204,15 +204,16 @@ def assert_left_without_a_way_back(page: Page, left_path: str, history_before: i
 
 
 def assert_nothing_stored(page: Page, name: str) -> None:
-    """Nothing in localStorage, sessionStorage or IndexedDB for the page's origin."""
+    """Nothing in localStorage, sessionStorage, IndexedDB or Cache Storage for the page's origin."""
     stored = page.evaluate(
         """async () => ({
           local: localStorage.length,
           session: sessionStorage.length,
           indexed: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+          cached: typeof caches !== "undefined" ? (await caches.keys()).length : 0,
         })"""
     )
-    assert stored == {"local": 0, "session": 0, "indexed": 0}, f"{name}: stored {stored}"
+    assert stored == {"local": 0, "session": 0, "indexed": 0, "cached": 0}, f"{name}: {stored}"
 
 
 def assert_browser_keeps_nothing(context: BrowserContext, name: str) -> None:

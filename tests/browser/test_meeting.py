@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     assert_browser_keeps_nothing,
     assert_fits,
     assert_left_without_a_way_back,
+    assert_nothing_stored,
     assert_quick_exit_first,
     assert_quick_exit_uncovered,
     assert_replaced_by_the_neutral_site,
@@ -206,6 +207,8 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     for page in (fac, birch, heron, juniper):
         expect(page.locator(".chat-log")).not_to_contain_text("Sorry, wrong window.")
         expect(page.locator(".chat-log")).to_contain_text("Hello, everyone.")
+        # What was said lives in page memory only: no browser storage, no Cache Storage.
+        assert_nothing_stored(page, "the room after chat")
 
     # --- a discreet signal to the facilitators ------------------------------------------------
     heron.get_by_role("button", name="I need a break").click()
