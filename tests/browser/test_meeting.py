@@ -295,6 +295,9 @@ def test_back_after_a_quick_exit_does_not_take_anyone_back_into_the_room(
     page.locator("main").get_by_role("button", name="Leave the lobby").click()
     expect(fac.get_by_role("button", name="Admit Linden")).to_have_count(0)
     page.get_by_role("link", name="Safety and help").first.click()
+    # Read the history only once the navigation has committed (under load it may not have).
+    page.wait_for_url("**/safety")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     history = page.evaluate("history.length")
     page.locator(QUICK_EXIT).click()
     assert_left_without_a_way_back(page, "/safety", history)
