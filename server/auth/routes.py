@@ -67,8 +67,12 @@ def reset(token: str) -> str | Response:
         return render_template("auth/reset_invalid.html"), 404  # type: ignore[return-value]
     form = NewPasswordForm()
     if form.validate_on_submit():
+        from server import room
+
         use_reset(found, form.password.data or "")
         db.session.commit()
+        # Every session of this person ended: their live connections too (on every process).
+        room.disconnect_user(found.user_id)
         flash(_("Your password is changed. You can log in now."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=found.user)

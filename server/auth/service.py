@@ -61,6 +61,8 @@ def find_reset(token: str) -> PasswordReset | None:
 
 
 def use_reset(reset: PasswordReset, password: str) -> None:
+    """Use a reset link: a new password, and every session of the person ends (the caller
+    commits, then disconnects their live connections with ``server.room.disconnect_user``)."""
     reset.used_at = utcnow()
     reset.user.set_password(password)
     reset.user.end_all_sessions()

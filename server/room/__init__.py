@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     import logging
 
     from server.extensions import socketio
-    from server.room import dispatch, events  # noqa: F401  (events register themselves)
+    from server.room import dispatch, events, sockets  # noqa: F401  (events register themselves)
     from server.room.runtime import init_runtime, runtime
 
     packet_logging = bool(app.config.get("SOCKET_PACKET_LOGGING"))
@@ -36,7 +36,9 @@ def init_app(app: Flask) -> None:
         # Same origin only (python-engineio's default when no origins are listed).
         cors_allowed_origins=None,
         manage_session=False,
+        serializer=sockets.Packet,
     )
+    _keep_socket_sessions(app)
     init_runtime(app)
     dispatch.register(socketio)
 
@@ -45,6 +47,18 @@ def init_app(app: Flask) -> None:
         # Timer polling and heartbeats start with the first request (health checks included),
         # not at import: CLI commands build the app too.
         runtime(start=True)
+
+
+def _keep_socket_sessions(app: Flask) -> None:
+    """Decode a socket's session cookie once, at connect, instead of at every event (see
+    :class:`server.room.identity.SocketSessionInterface`). Only over Flask's own cookie sessions:
+    another session interface is left as it is."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    from server.room.identity import SocketSessionInterface
+
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = SocketSessionInterface()
 
 
 def disconnect_user(user_id: int) -> None:

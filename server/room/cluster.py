@@ -5,7 +5,9 @@ to the process that holds a socket. What it does not do is done here:
 
 - a socket released by another process (removed, declined, the meeting ended) forgets its meeting
   on its own process (``release``), through a control message on ``<prefix>:control``;
-- ``disconnect_user``: every process ends its own sockets of that person;
+- ``disconnect_user``: every process ends its own sockets of that person (and whenever a process
+  starts listening to the control channel, again after a cut, it checks the sessions of all its
+  sockets: a message sent while it was not listening is lost);
 - a process that dies leaves its sockets in the rooms' state. Each process keeps a heartbeat
   (``<prefix>:process:<id>``, with an expiry) and the list of its sockets that joined a meeting
   (``<prefix>:process:<id>:sockets``: socket id -> person and meeting ids). When a heartbeat has
@@ -170,18 +172,38 @@ class RedisCluster:
     def _listen_loop(self) -> None:
         while self._running:
             try:
-                pubsub = self.listener.pubsub(ignore_subscribe_messages=True)
+                pubsub = self.listener.pubsub()
                 pubsub.subscribe(self.channel)
                 while self._running:
                     raw = pubsub.get_message(timeout=1.0)
-                    if raw is None or raw.get("type") != "message":
-                        continue
-                    with self.app.app_context():
-                        self.handle(json.loads(raw["data"]))
+                    kind = raw.get("type") if raw is not None else None
+                    if kind == "subscribe":
+                        # Listening (again): whatever was sent while this process was not
+                        # listening is lost, redis-py's own reconnections included. Sockets keep
+                        # who they connected as (server.room.identity): check them now.
+                        self.catch_up()
+                    elif kind == "message":
+                        with self.app.app_context():
+                            self.handle(json.loads(raw["data"]))
                 pubsub.close()
             except Exception as error:
                 log.error("room control channel: %s; listening again", type(error).__name__)
                 self.socketio.sleep(1)
+
+    def catch_up(self) -> int:
+        """End this process's sockets whose sessions ended while its control channel was not
+        listening (a lost ``disconnect_user``); returns how many."""
+        from server.room import sockets
+
+        try:
+            with self.app.app_context():
+                ended = sockets.end_ended_sessions()
+        except Exception as error:  # the database is away: the next subscription tries again
+            log.error("room control channel: sockets not checked: %s", type(error).__name__)
+            return 0
+        if ended:
+            log.info("room control channel: %d sockets of ended sessions closed", ended)
+        return ended
 
     # Heartbeats and the reaper.
     def beat(self) -> None:

@@ -1,11 +1,11 @@
 """One way into the room: the event registry and the wrapper every handler runs in.
 
 ``@room_event(name, policy=..., payload=...)`` registers a thin handler. The wrapper checks the
-identity (the logged-in session, afresh on every event), validates the payload, checks that the
-event names the socket's meeting, and turns a :class:`RoomError` into the acknowledgement
-``{ok: false, error: {code, message}}``; any other exception becomes ``internal`` and is logged
-without the payload. The registry (event -> policy) is what docs/protocol.md and the authorisation
-tests are checked against."""
+identity (the person the socket connected as, :mod:`server.room.identity`), validates the payload,
+checks that the event names the socket's meeting, and turns a :class:`RoomError` into the
+acknowledgement ``{ok: false, error: {code, message}}`` in the person's language; any other
+exception becomes ``internal`` and is logged without the payload. The registry (event -> policy)
+is what docs/protocol.md and the authorisation tests are checked against."""
 
 from __future__ import annotations
 
@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import flask_babel
-from flask import g, request
-from flask_login import current_user
+from flask import g, request, session
 from flask_socketio import SocketIO, join_room
 from pydantic import ValidationError
 
 from server.extensions import db
-from server.models import User
+from server.i18n import current_language
 from server.ops.metrics import count
-from server.room import rules, sockets
+from server.room import identity, rules, sockets
 from server.room.errors import RoomError
 from server.room.messages import message_for
 from server.room.payloads import Payload
@@ -78,12 +77,12 @@ class Context:
 
     spec: EventSpec
     sid: str
-    user: User
+    person: identity.Identity
     meeting_id: int
 
     @property
     def user_id(self) -> int:
-        return int(self.user.id)
+        return self.person.user_id
 
     def apply(
         self,
@@ -101,20 +100,6 @@ class Context:
             create=create,
             stage=stage,
         )
-
-
-def _fresh_identity() -> User:
-    """The logged-in person, read afresh from the session (never cached across events)."""
-    g.pop("_login_user", None)
-    flask_babel.refresh()
-    if not current_user.is_authenticated:
-        raise RoomError("not_logged_in")
-    bound = sockets.binding(request.sid).get("user_id")  # type: ignore[attr-defined]
-    if bound is not None and bound != current_user.id:
-        raise RoomError("not_logged_in")
-    user = current_user._get_current_object()
-    assert isinstance(user, User)
-    return user
 
 
 def _invalid_fields(error: ValidationError, model: type[Payload]) -> list[str]:
@@ -136,9 +121,15 @@ def _parse(spec: EventSpec, args: tuple[Any, ...]) -> Payload:
         raise RoomError("invalid", fields=_invalid_fields(error, spec.payload)) from None
 
 
-def failure(error: RoomError) -> dict[str, Any]:
+def failure(error: RoomError, locale: str | None = None) -> dict[str, Any]:
+    """The refusal's acknowledgement, its message in ``locale`` (else the request's language)."""
     count("kreds_room_errors_total", code=error.code)
-    body = {"code": error.code, "message": message_for(error.code), **error.details}
+    if locale is None:
+        message = message_for(error.code)
+    else:
+        with flask_babel.force_locale(locale):
+            message = message_for(error.code)
+    body = {"code": error.code, "message": message, **error.details}
     return {"ok": False, "error": body}
 
 
@@ -156,8 +147,11 @@ def _log_internal(event: str, error: Exception) -> None:
 def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
     sid = str(request.sid)  # type: ignore[attr-defined]
     count("kreds_room_events_total", event=spec.name)
+    person = identity.of(request.environ)
+    locale = person.locale if person is not None else None
     try:
-        user = _fresh_identity()
+        if person is None:
+            raise RoomError("not_logged_in")
         payload = _parse(spec, args)
         if spec.policy == "connected":
             meeting_id = payload.meeting_id
@@ -167,14 +161,14 @@ def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
                 raise RoomError("not_joined")
             if payload.meeting_id != meeting_id:
                 raise RoomError("wrong_meeting")
-        context = Context(spec=spec, sid=sid, user=user, meeting_id=meeting_id)
+        context = Context(spec=spec, sid=sid, person=person, meeting_id=meeting_id)
         return success(spec.handler(context, payload))
     except RoomError as error:
-        return failure(error)
+        return failure(error, locale)
     except Exception as error:
         db.session.rollback()
         _log_internal(spec.name, error)
-        return failure(RoomError("internal"))
+        return failure(RoomError("internal"), locale)
 
 
 def _handler_for(spec: EventSpec) -> Callable[..., dict[str, Any]]:
@@ -186,13 +180,22 @@ def _handler_for(spec: EventSpec) -> Callable[..., dict[str, Any]]:
 
 
 def on_connect(auth: Any = None) -> None:
-    """Only a logged-in session gets a socket (same origin is Engine.IO's default)."""
+    """Only a logged-in session gets a socket (same origin is Engine.IO's default). The person is
+    read here once and kept with the socket (:mod:`server.room.identity`)."""
     g.pop("_login_user", None)
-    if not current_user.is_authenticated:
+    flask_babel.refresh()
+    user = identity.current()
+    if user is None:
         raise ConnectionRefusedError("not_logged_in")
     sid = str(request.sid)  # type: ignore[attr-defined]
-    join_room(sockets.user_room(current_user.id))
-    sockets.bind(sid, int(current_user.id), None)
+    person = identity.remember(request.environ, user, current_language(), session)
+    join_room(sockets.user_room(person.user_id))
+    # Now that disconnect_user finds this socket, check the account once more: a session ended
+    # between the read above and the join is refused here, any later one disconnects it (a new
+    # statement sees every commit made before it: SQLite, and PostgreSQL's read committed).
+    if not identity.valid([person]):
+        raise ConnectionRefusedError("not_logged_in")
+    sockets.bind(sid, person.user_id, None)
 
 
 def leave_meeting(sid: str, keep_place: bool) -> None:

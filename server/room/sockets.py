@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from socketio import PubSubManager
+from socketio.packet import Packet as SocketIOPacket
 
 from server.extensions import socketio
+from server.room import identity
 from server.room.rules.outcome import FACILITATORS, ROOM
 
 if TYPE_CHECKING:
@@ -20,6 +22,33 @@ if TYPE_CHECKING:
 
 NAMESPACE = "/"
 BINDING = "kreds.room"
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+class Packet(SocketIOPacket):
+    """Socket.IO's packet, with a faster check for binary data (the same answer).
+
+    Every packet sent is first searched for bytes, and python-socketio does it with
+    ``functools.reduce`` over lists it builds at each level: for the room's snapshots, sent on
+    every change, that search cost more than encoding them."""
+
+    @classmethod
+    def data_is_binary(cls, data: Any) -> bool:
+        pending = [data]
+        while pending:
+            item = pending.pop()
+            kind = type(item)
+            if kind in _SCALARS:
+                continue
+            if kind is dict or isinstance(item, dict):
+                pending.extend(item.values())
+            elif kind is list or isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, bytes | bytearray):
+                return True
+        return False
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -137,3 +166,22 @@ def disconnect_local(user_id: int) -> None:
     """End this process's sockets of a person (the cluster reaches the other processes)."""
     for sid in sids_of(user_id):
         socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def end_ended_sessions() -> int:
+    """Disconnect this process's sockets whose person's session ended since they connected;
+    returns how many. Every path that ends a session disconnects its sockets itself: this is for
+    a process that may have missed that (its control channel was cut)."""
+    server = socketio.server
+    if server is None:
+        return 0
+    held: dict[str, identity.Identity] = {}
+    for sid, _ in server.manager.get_participants(NAMESPACE, None):
+        found = identity.of(_environ(sid))
+        if found is not None:
+            held[sid] = found
+    good = identity.valid(list(set(held.values())))
+    ended = [sid for sid, found in held.items() if found not in good]
+    for sid in ended:
+        server.disconnect(sid, namespace=NAMESPACE)
+    return len(ended)

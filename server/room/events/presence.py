@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.room import gate, rules, sockets
+from server.room import gate, identity, rules, sockets
 from server.room.dispatch import Context, leave_meeting, room_event
+from server.room.errors import RoomError
 from server.room.events.common import Data, data_of
 from server.room.payloads import (
     Decline,
@@ -19,7 +20,11 @@ from server.room.runtime import runtime
 
 @room_event("join", policy="connected")
 def join(ctx: Context, p: Payload) -> Data:
-    meeting, entrant = gate.entrant(p.meeting_id, ctx.user)
+    # Entering reads the database anyway: the person too, afresh (their name, an ended session).
+    user = identity.load(ctx.person)
+    if user is None:
+        raise RoomError("not_logged_in")
+    meeting, entrant = gate.entrant(p.meeting_id, user)
     if sockets.binding(ctx.sid).get("meeting_id") not in (None, p.meeting_id):
         leave_meeting(ctx.sid, keep_place=True)
     outcome = ctx.apply(

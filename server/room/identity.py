@@ -1,0 +1,103 @@
+"""Who a socket belongs to: resolved once, when it connects, and kept with the socket.
+
+A socket's cookie never changes after its handshake, so reading the person from it (a signed-cookie
+decode and a database read) on every event would only repeat the answer of the connect — except
+when the person's sessions end meanwhile. They end in a few places (log-out, a password change or
+reset, deactivation, account deletion; a removed membership or a deleted group end the person's
+place in the room), and each of them calls :func:`server.room.disconnect_user` after its commit,
+which closes that person's sockets on every process. So the events read the person from here, and
+an ended session still takes effect at once:
+
+- at connect, the person is read through Flask-Login, the socket joins the person's Socket.IO room
+  ``user:<id>``, then the account is checked once more (a revocation committed in between is seen by
+  that check; one committed later finds the socket in ``user:<id>``);
+- ``join`` reads the person afresh (it reads the database anyway) and refuses an ended session;
+- a process whose control channel (:mod:`server.room.cluster`) was cut checks every socket it holds
+  when it listens again, since a ``disconnect_user`` sent meanwhile is lost.
+
+What is kept is the person's id, their session version and the language for error messages:
+nothing anyone said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask_login import current_user
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import User
+
+# Keys in the socket's WSGI environ (python-socketio keeps one per connection).
+IDENTITY = "kreds.identity"
+SESSION = "kreds.session"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The person behind a socket, as they were when it connected."""
+
+    user_id: int
+    session_version: int
+    # The language of this person's error messages (their choice, else the browser's).
+    locale: str
+
+
+def remember(environ: dict[str, Any], user: User, locale: str, session: SessionMixin) -> Identity:
+    """Keep the person (and the session decoded at the handshake) with the socket."""
+    found = Identity(int(user.id), int(user.session_version), locale)
+    environ[IDENTITY] = found
+    # The session object itself, not the request's proxy to it.
+    opened = getattr(session, "_get_current_object", lambda: session)()
+    if isinstance(opened, SecureCookieSession):
+        environ[SESSION] = opened
+    return found
+
+
+def of(environ: dict[str, Any] | None) -> Identity | None:
+    found = environ.get(IDENTITY) if environ is not None else None
+    return found if isinstance(found, Identity) else None
+
+
+def current() -> User | None:
+    """The logged-in person of this request (Flask-Login, read from the database)."""
+    if not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    return user if isinstance(user, User) else None
+
+
+def load(identity: Identity) -> User | None:
+    """The person afresh, while the session the socket connected with is still good."""
+    user = db.session.get(User, identity.user_id, populate_existing=True)
+    if user is None or not user.active or user.session_version != identity.session_version:
+        return None
+    return user
+
+
+def valid(identities: list[Identity]) -> set[Identity]:
+    """Which of these sessions are still good (one query, without building ``User`` objects)."""
+    ids = {found.user_id for found in identities}
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(User.id, User.session_version).where(User.id.in_(ids), User.active.is_(True))
+    ).all()
+    current_versions = {int(row[0]): int(row[1]) for row in rows}
+    return {f for f in identities if current_versions.get(f.user_id) == f.session_version}
+
+
+class SocketSessionInterface(SecureCookieSessionInterface):
+    """Flask opens the session cookie whenever a request context is pushed, and Flask-SocketIO
+    pushes one for every event. A socket's cookie is the one of its handshake, so the session
+    decoded at connect is kept with the socket (:func:`remember`) and used for its events.
+    An HTTP request has a new environ each time: it is decoded as usual."""
+
+    def open_session(self, app: Any, request: Request) -> SecureCookieSession | None:
+        kept = request.environ.get(SESSION)
+        if isinstance(kept, SecureCookieSession):
+            return kept
+        return super().open_session(app, request)
