@@ -3,13 +3,19 @@
 ``transact(meeting_id, fn)`` runs ``fn(state)`` atomically for one meeting and returns its result;
 if ``fn`` raises, the stored state is unchanged. ``fn`` may run more than once (the Redis store runs
 it again when another process changed the room first), so it changes nothing but the state it is
-given. The in-memory store keeps each room as a JSON string (as the Redis store does,
-:mod:`server.room.store_redis`), with a lock per meeting; ``threading.Lock`` is green under
-eventlet's patching. Nothing else in the code keeps room state."""
+given; and what it returns holds no part of the state (new lists and dictionaries: the in-memory
+store goes on changing the state it was given).
+
+The in-memory store keeps each room as live objects, with a lock per meeting (``threading.Lock``
+is green under eventlet's patching): a change works on the room itself, after a pickle of it is
+taken to put it back if the change raises. Every room event runs a transaction, and copying the
+state in and out (as JSON first, then as a pickle) was the biggest share of an event's time. The
+Redis store (:mod:`server.room.store_redis`) keeps JSON, which other processes read and which is
+never unpickled from a shared server. Nothing else in the code keeps room state."""
 
 from __future__ import annotations
 
-import json
+import pickle
 import threading
 from collections.abc import Callable
 from typing import Protocol, TypeVar
@@ -40,11 +46,21 @@ class RoomStore(Protocol):
     def meeting_ids(self) -> list[int]: ...
 
 
+def _thaw(stored: bytes) -> RoomState:
+    state = pickle.loads(stored)
+    assert isinstance(state, RoomState)
+    return state
+
+
+def _freeze(state: RoomState) -> bytes:
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class InMemoryRoomStore:
     """Rooms of one process."""
 
     def __init__(self) -> None:
-        self._rooms: dict[int, str] = {}
+        self._rooms: dict[int, RoomState] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -59,25 +75,30 @@ class InMemoryRoomStore:
         create: Callable[[], RoomState] | None = None,
     ) -> T:
         with self._lock(meeting_id):
-            stored = self._rooms.get(meeting_id)
-            if stored is not None:
-                state = RoomState.from_dict(json.loads(stored))
+            state = self._rooms.get(meeting_id)
+            before: bytes | None = None
+            if state is not None:
+                before = _freeze(state)  # the room as it was, should fn raise
             elif create is not None:
                 state = create()
             else:
                 raise RoomError("not_open")
-            # fn works on a copy: if it raises, the stored form is untouched.
-            result = fn(state)
+            try:
+                result = fn(state)
+            except BaseException:
+                if before is not None:
+                    self._rooms[meeting_id] = _thaw(before)
+                raise
             if state.ended:
                 self._rooms.pop(meeting_id, None)
             else:
-                self._rooms[meeting_id] = json.dumps(state.to_dict())
+                self._rooms[meeting_id] = state
             return result
 
     def get(self, meeting_id: int) -> RoomState | None:
         with self._lock(meeting_id):
-            stored = self._rooms.get(meeting_id)
-            return RoomState.from_dict(json.loads(stored)) if stored is not None else None
+            state = self._rooms.get(meeting_id)
+            return _thaw(_freeze(state)) if state is not None else None
 
     def drop(self, meeting_id: int) -> None:
         with self._lock(meeting_id):

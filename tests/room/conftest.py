@@ -37,6 +37,7 @@ class Sock:
     def __init__(self, app: Flask, client: FlaskClient, user: User, meeting_id: int) -> None:
         self.user = user
         self.meeting_id = meeting_id
+        self.http = client  # the logged-in HTTP client whose cookie the socket has
         self.client = socketio.test_client(app, flask_test_client=client)
         self.seen: list[tuple[str, Any]] = []
 

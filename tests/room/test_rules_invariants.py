@@ -2,7 +2,9 @@
 
 Every step goes through the store, as the handlers do: a refused action changes nothing. After
 every step: no duplicates in the queue or the round, the floor holder is present, the round's
-current person holds the floor, positions are contiguous, and the state survives JSON."""
+current person holds the floor, positions are contiguous, and the state survives JSON. What a rule
+returns, and the snapshots made from the state, share no list or dictionary with the state (the
+in-memory store goes on changing the state after the transaction)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from server.room.rules import Entrant, Outcome, TimerRequest
 from server.room.rules.moderation import on_timer
 from server.room.state import RoomState
 from server.room.store import InMemoryRoomStore
-from server.room.views import public_view
+from server.room.views import build, public_view
 from tests.room.builders import CO_FACILITATOR, FACILITATOR, T0, new_state
 
 PARTICIPANTS = [10, 11, 12, 13, 14]
@@ -30,6 +32,25 @@ MEETING = 7
 people = st.sampled_from(EVERYONE)
 # Facilitators act more often than not, so that fewer actions are refused.
 actors = st.sampled_from([FACILITATOR, FACILITATOR, CO_FACILITATOR, *PARTICIPANTS])
+
+
+def _containers(found: object, seen: set[int] | None = None) -> set[int]:
+    """The ids of every list, dictionary, set and object reachable from ``found`` (and of the
+    tuples on the way, which cannot change but are searched too)."""
+    seen = set() if seen is None else seen
+    if isinstance(found, str | int | float | bool | bytes | None) or id(found) in seen:
+        return seen
+    if not isinstance(found, tuple | frozenset) or found:  # () is one object everywhere
+        seen.add(id(found))
+    if isinstance(found, dict):
+        items: list[object] = [*found.keys(), *found.values()]
+    elif isinstance(found, list | tuple | set | frozenset):
+        items = list(found)
+    else:
+        items = list(vars(found).values()) if hasattr(found, "__dict__") else []
+    for item in items:
+        _containers(item, seen)
+    return seen
 
 
 class RoomMachine(RuleBasedStateMachine):
@@ -65,8 +86,15 @@ class RoomMachine(RuleBasedStateMachine):
 
     def act(self, fn: Callable[[RoomState, float], Outcome]) -> None:
         before = json.dumps(self.state.to_dict())
+
+        def run(state: RoomState) -> Outcome:
+            outcome = fn(state, self.now)
+            shared = _containers(state) & _containers([outcome, build(state, self.now)])
+            assert not shared, "a rule's outcome or a snapshot holds part of the state"
+            return outcome
+
         try:
-            outcome = self.store.transact(MEETING, lambda s: fn(s, self.now))
+            outcome = self.store.transact(MEETING, run)
         except RoomError:
             assert json.dumps(self.state.to_dict()) == before, "a refused action changed the room"
             return

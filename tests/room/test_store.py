@@ -1,4 +1,4 @@
-"""The room store: one owner of live state, atomic per meeting, JSON all the way."""
+"""The room store: one owner of live state, atomic per meeting; what it hands out is a copy."""
 
 from __future__ import annotations
 
@@ -28,6 +28,36 @@ def test_a_refused_change_leaves_the_stored_state_untouched() -> None:
     after = store.get(7)
     assert before is not None and after is not None
     assert after.to_dict() == before.to_dict()
+
+
+def test_a_change_that_fails_unexpectedly_leaves_the_stored_state_untouched() -> None:
+    store = InMemoryRoomStore()
+    store.transact(7, lambda s: None, create=lambda: running_room(2))
+    before = store.get(7)
+
+    def broken(state: RoomState) -> None:
+        state.people.clear()
+        state.locked = True
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError):
+        store.transact(7, broken)
+    after = store.get(7)
+    assert before is not None and after is not None
+    assert after.to_dict() == before.to_dict()
+    store.transact(7, lambda s: s.next_id("x"))  # and the room goes on
+    assert store.get(7).seq == before.seq + 1  # type: ignore[union-attr]
+
+
+def test_what_the_store_hands_out_to_read_is_a_copy() -> None:
+    store = InMemoryRoomStore()
+    store.transact(7, lambda s: None, create=lambda: running_room(2))
+    copy = store.get(7)
+    assert copy is not None
+    copy.queue.append(10)
+    copy.locked = True
+    fresh = store.get(7)
+    assert fresh is not None and fresh.queue == [] and not fresh.locked
 
 
 def test_a_missing_room_is_not_open_unless_it_may_be_created() -> None:
