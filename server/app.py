@@ -35,8 +35,9 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
-    if app.config.get("REDIS_URL"):
-        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    # Shared with the other processes through Redis; otherwise this process's memory (said
+    # explicitly: one process without Redis is the embedded default, not a mistake).
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -20,7 +20,11 @@ from flask import Flask, g, request
 from werkzeug.wrappers import Response
 
 # IPv4 and IPv6-looking tokens, replaced in any record that slips through.
-_IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}\b")
+# An IPv6 address may begin with "::" (``::1``, ``::ffff:10.0.0.1``), where ``\b`` finds no edge.
+_IP = re.compile(
+    r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])"
+)
 SOCKET_LOGGERS = ("engineio", "socketio", "engineio.server", "socketio.server")
 ADDRESS_LOGGERS = ("", "werkzeug", "eventlet.wsgi", "gunicorn.access", "gunicorn.error", "kreds")
 access_log = logging.getLogger("kreds.access")

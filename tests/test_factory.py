@@ -57,3 +57,17 @@ def test_every_route_declares_an_access_policy() -> None:
         if rule.endpoint != "static" and policy_of(app, rule.endpoint) is None
     ]
     assert undeclared == []
+
+
+def test_engineio_decodes_a_burst_of_signalling_in_one_request() -> None:
+    """A browser batches ICE candidates for several peers into one long-polling payload."""
+    from engineio.payload import Payload
+
+    create_app(TestingConfig)
+    assert Payload.max_decode_packets == 64
+
+
+def test_the_rate_limits_live_in_memory_without_redis_and_in_redis_with_it() -> None:
+    assert create_app(TestingConfig).config["RATELIMIT_STORAGE_URI"] == "memory://"
+    shared = create_app(TestingConfig, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shared.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
