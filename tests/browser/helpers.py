@@ -221,3 +221,22 @@ def assert_browser_keeps_nothing(context: BrowserContext, name: str) -> None:
     state = context.storage_state(indexed_db=True)
     origins = [o for o in state["origins"] if o.get("localStorage") or o.get("indexedDB")]
     assert not origins, f"{name}: the browser keeps {origins}"
+
+
+# --- the meeting room ------------------------------------------------------------------------
+
+
+def go_to_the_room(someone: Person, meeting_id: int, *, accept: bool) -> Page:
+    """Open the meeting's page and go on to its room page: a participant accepts the agreement
+    first (and then waits in the lobby), a facilitator goes straight in."""
+    page = someone.goto(f"/meetings/{meeting_id}")
+    if accept:
+        page.get_by_role("checkbox").check()
+        someone.submit()
+    expect(page).to_have_url(re.compile(rf"/meetings/{meeting_id}/room$"))
+    return page
+
+
+def user_id_of(page: Page) -> int:
+    """The person's user id, from the room page's ``<div id="room" data-user-id>``."""
+    return int(page.locator("#room").get_attribute("data-user-id") or 0)

@@ -101,6 +101,10 @@ export class LocalMedia {
     if (isFailure(track)) {
       return track;
     }
+    if (generation !== this.micGeneration || this.closed) {
+      stopTrack(track);
+      return CLOSED;
+    }
     this.useMic(track);
     this.options.changed();
     return OK;
@@ -123,6 +127,11 @@ export class LocalMedia {
     const track = await this.capture("video", () => generation === this.cameraGeneration);
     if (isFailure(track)) {
       return track;
+    }
+    if (generation !== this.cameraGeneration || this.closed) {
+      // Closed (the quick exit) or changed meanwhile, between the capture and here.
+      stopTrack(track);
+      return CLOSED;
     }
     const previous = this.camera;
     this.camera = track;

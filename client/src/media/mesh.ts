@@ -167,7 +167,7 @@ export class PeerMesh {
       replacedAt: -Infinity,
     };
     this.peers.set(id, peer);
-    void this.connect(id, peer);
+    void this.connect(id, peer).catch(() => undefined); // e.g. a configuration the browser refuses
   }
 
   private async connect(id: number, peer: Peer): Promise<void> {
@@ -206,7 +206,7 @@ export class PeerMesh {
     }
     peer.link = null;
     peer.pending = [message];
-    void this.connect(id, peer);
+    void this.connect(id, peer).catch(() => undefined); // e.g. a configuration the browser refuses
   }
 
   private addRemoteTrack(id: number, peer: Peer, link: PeerLink, track: MediaStreamTrack): void {

@@ -32,7 +32,8 @@ function result(ack: Ack<object>): MediaResult {
  * Signalling through the room's socket. Messages to one person go one at a time (the next after
  * the server's answer to the previous one): the server handles a socket's events concurrently,
  * so this keeps an offer ahead of its candidates, and a burst of candidates never floods the
- * connection (a long-polling transport refuses more than 16 packets in one request).
+ * connection (a long-polling request carries at most 64 packets: `MAX_DECODE_PACKETS` in
+ * server/extensions.py).
  */
 export function roomSignalling(connection: MediaConnection): MediaSignalling {
   const queues = new Map<number, Promise<boolean>>();

@@ -81,6 +81,19 @@ describe("announcements of changes", () => {
     ]);
   });
 
+  it("tells floor mode going on and off, but not a round's own floor mode twice", () => {
+    const open = model(PARTICIPANT, {});
+    const floorMode = model(PARTICIPANT, { floor_mode: true, may_speak: [1, 2] });
+    const round = model(PARTICIPANT, {
+      floor_mode: true,
+      round: { kind: "check_in", order: [4, 3], current: 4 },
+    });
+
+    expect(keys(open, floorMode)).toEqual([["sayFloorModeOn", {}]]);
+    expect(keys(floorMode, open)).toEqual([["sayFloorModeOff", {}]]);
+    expect(keys(open, round).map(([key]) => key)).not.toContain("sayFloorModeOn");
+  });
+
   it("says I am in after admission, and says nothing else about the first snapshot", () => {
     const lobby = { ...initialModel(PARTICIPANT), screen: { kind: "lobby" as const } };
     const admitted = model(PARTICIPANT, {

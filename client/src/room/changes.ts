@@ -121,6 +121,10 @@ function roomChange(prev: RoomModel, next: RoomModel): Announcement[] {
   if (before.chat_enabled !== after.chat_enabled) {
     said.push({ key: after.chat_enabled ? "sayChatOn" : "chatOffNotice" });
   }
+  // Floor mode by the facilitators' switch (a round's own floor mode goes with the round).
+  if (before.floor_mode !== after.floor_mode && !before.round === !after.round) {
+    said.push({ key: after.floor_mode ? "sayFloorModeOn" : "sayFloorModeOff" });
+  }
   return said;
 }
 

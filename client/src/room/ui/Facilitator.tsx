@@ -1,10 +1,12 @@
 /**
  * The facilitator's tools: the lobby (admit, admit all, decline with a message), the lock,
- * the turn time limit, rounds, chat on/off, breaks, the content warning, the speaking balance,
- * and ending the meeting. Per-person actions live in People, queue actions in Speaking.
+ * the turn time limit, rounds, floor mode and muting, chat on/off, breaks, the content warning,
+ * the speaking balance, and ending the meeting. Per-person actions live in People, queue
+ * actions in Speaking.
  */
 
 import { useId, useState } from "preact/hooks";
+import type { MessageKey } from "../../i18n";
 import { LIMITS, ROUND_KINDS, type RoundKind } from "../../protocol/events";
 import { roundKindKey } from "../changes";
 import { formatDuration } from "../derive";
@@ -167,6 +169,41 @@ function BreakTools() {
   );
 }
 
+/** What floor mode does now: off, on by the facilitators' switch, or on for a round. */
+export function floorModeStatus(floorMode: boolean, round: boolean, switchOn: boolean): MessageKey {
+  if (!floorMode) {
+    return "floorModeOffStatus";
+  }
+  return round && !switchOn ? "floorModeRoundStatus" : "floorModeOnStatus";
+}
+
+function SoundTools() {
+  const model = useModel();
+  const room = model.room;
+  const switchOn = model.facilitator?.floor_mode_switch ?? room?.floor_mode ?? false;
+  const status = floorModeStatus(room?.floor_mode ?? false, room?.round != null, switchOn);
+  return (
+    <>
+      <p class="floor-mode-status" data-testid="floor-mode-status">
+        {tr(status)}
+      </p>
+      <div class="row">
+        <ActionButton
+          event="set_floor_mode"
+          payload={{ on: !switchOn }}
+          variant={switchOn ? "primary small" : "secondary small"}
+        >
+          {switchOn ? tr("floorModeTurnOff") : tr("floorModeTurnOn")}
+        </ActionButton>
+        <ActionButton event="mute_all_but_floor" payload={{}} variant="secondary small">
+          {tr("muteAllButFloor")}
+        </ActionButton>
+      </div>
+      <p class="hint">{tr("floorModeToolsHint")}</p>
+    </>
+  );
+}
+
 function Balance() {
   const model = useModel();
   const lines = model.facilitator?.balance ?? [];
@@ -212,6 +249,9 @@ export function FacilitatorPanel() {
       </Section>
       <Section id="round-tools" level={3} class="panel-part" heading={tr("roundToolsHeading")}>
         <RoundTools />
+      </Section>
+      <Section id="sound-tools" level={3} class="panel-part" heading={tr("mediaToolsHeading")}>
+        <SoundTools />
       </Section>
       <Section id="meeting-tools" level={3} class="panel-part" heading={tr("meetingToolsHeading")}>
         <div class="row">

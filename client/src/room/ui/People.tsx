@@ -1,6 +1,7 @@
 /**
  * Who is here: pseudonyms, roles, statuses (stepping out, reconnecting), raised hands and a
- * visible mark on whoever has the floor. Facilitators open each person's options.
+ * visible mark on whoever has the floor. Facilitators open each person's options (the floor,
+ * the hand, their microphone: mute, or ask to unmute; chat; removal).
  */
 
 import { useId, useState } from "preact/hooks";
@@ -20,6 +21,7 @@ function PersonOptions({ who }: { who: RoomPerson }) {
   const inQueue = queuePosition(model.room, who.user_id) !== null;
   const isFacilitator = facilitates(who.role);
   const round = model.room?.round != null;
+  const maySpeak = model.room?.may_speak.includes(who.user_id) ?? false;
   return (
     <div class="person-options">
       <button
@@ -53,6 +55,26 @@ function PersonOptions({ who }: { who: RoomPerson }) {
                 label={tr("lowerHandOf", { name })}
               >
                 {tr("lowerHandShort")}
+              </ActionButton>
+            )}
+            {who.mic && (
+              <ActionButton
+                event="mute"
+                payload={{ user_id: who.user_id }}
+                variant="secondary small"
+                label={tr("muteMicOf", { name })}
+              >
+                {tr("muteMic")}
+              </ActionButton>
+            )}
+            {!who.mic && who.connected && maySpeak && (
+              <ActionButton
+                event="ask_to_unmute"
+                payload={{ user_id: who.user_id }}
+                variant="secondary small"
+                label={tr("askUnmuteOf", { name })}
+              >
+                {tr("askUnmute")}
               </ActionButton>
             )}
             {!isFacilitator && (

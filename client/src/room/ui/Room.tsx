@@ -1,10 +1,14 @@
-/** The meeting room: header, notices, the speaking order, chat, people, topics, private line. */
+/**
+ * The meeting room: header, notices, sound and picture, the speaking order, chat, people,
+ * topics, private line.
+ */
 
 import { facilitates, person } from "../derive";
 import { useModel, useNow, useRoom } from "./context";
 import { ActionButton } from "./controls";
 import { Chat } from "./Chat";
 import { FacilitatorPanel } from "./Facilitator";
+import { MediaSection } from "./Media";
 import { People } from "./People";
 import { PrivateLine } from "./PrivateLine";
 import { Reactions } from "./Reactions";
@@ -72,6 +76,7 @@ export function Room({ focus }: { focus: boolean }) {
           <p class="room-badges">
             {me && <span class="badge badge-muted">{tr("youAre", { name: me.name })}</span>}
             {room?.locked && <span class="badge badge-warn">{tr("lockedBadge")}</span>}
+            {room?.floor_mode && <span class="badge badge-muted">{tr("floorModeBadge")}</span>}
             {room && !room.chat_enabled && (
               <span class="badge badge-muted">{tr("chatOffBadge")}</span>
             )}
@@ -88,6 +93,7 @@ export function Room({ focus }: { focus: boolean }) {
       <Notices />
       <div class="room-layout">
         <div class="room-main">
+          <MediaSection />
           <Speaking />
           <Reactions />
           <Chat />

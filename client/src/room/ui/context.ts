@@ -7,6 +7,7 @@ import { createContext } from "preact";
 import { useContext, useEffect, useState } from "preact/hooks";
 import type { Ack } from "../../protocol/ack";
 import type { ClientEvent, PayloadOf, ReplyOf } from "../../protocol/events";
+import type { MediaView, RoomMedia } from "../media";
 import type { RoomModel, RoomStore } from "../model";
 
 export type RequestEvent = Exclude<ClientEvent, "join">;
@@ -34,6 +35,8 @@ export interface RoomApi {
   links: RoomLinks;
   /** The meeting's name for the heading. */
   title: string;
+  /** Sound and picture (absent: the room shows none, as in most of the UI's tests). */
+  media?: RoomMedia;
 }
 
 export const RoomContext = createContext<RoomApi | null>(null);
@@ -69,4 +72,14 @@ export function useNow(active: boolean, everyMs = 1000): number {
     return () => clearInterval(timer);
   }, [active, everyMs]);
   return now;
+}
+
+/** What the room's sound and picture show now; renders again on every change. */
+export function useMediaView(media: RoomMedia): MediaView {
+  const [view, setView] = useState(media.get());
+  useEffect(() => {
+    setView(media.get());
+    return media.subscribe((next) => setView(next));
+  }, [media]);
+  return view;
 }

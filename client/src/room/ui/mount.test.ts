@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { MediaSession } from "../../media/session";
+import { FakeEnvironment } from "../../media/testing/fakes";
 import { RoomConnection, type RoomSocket } from "../../protocol/connection";
 import { QuickExit } from "../../quick-exit";
 import { roomSnapshot } from "../samples";
@@ -127,5 +129,52 @@ describe("mountRoom", () => {
     expect(store.get().room).toBeNull();
     expect(document.body.textContent).not.toContain("secret");
     expect(navigate).toHaveBeenCalledTimes(1);
+  });
+
+  it("says so where the browser has no WebRTC, and the room works", async () => {
+    const socket = fakeSocket();
+    const root = roomElement();
+    const store = mountRoom(
+      root,
+      new QuickExit({ navigate: () => undefined }),
+      (id) => new RoomConnection(id, { socket: socket as unknown as RoomSocket }),
+    );
+    await vi.waitFor(() => expect(store.get().screen.kind).toBe("room"));
+    await vi.waitFor(() => expect(root.textContent).toContain("Denne browser kan ikke bære lyd og billede her."));
+    expect(root.textContent).toContain("Ræk hånden op");
+  });
+
+  it("on quick exit stops the microphone and the camera and closes every peer connection", async () => {
+    const socket = fakeSocket();
+    const root = roomElement();
+    const env = new FakeEnvironment();
+    const quickExit = new QuickExit({ navigate: () => undefined });
+    const store = mountRoom(
+      root,
+      quickExit,
+      (id) => new RoomConnection(id, { socket: socket as unknown as RoomSocket }),
+      { media: (signalling) => new MediaSession({ signalling, environment: env }) },
+    );
+    await vi.waitFor(() => expect(store.get().screen.kind).toBe("room"));
+    const press = async (name: string) => {
+      const found = await vi.waitFor(() => {
+        const button = [...root.querySelectorAll("button")].find((b) => b.textContent?.trim() === name);
+        expect(button).toBeDefined();
+        return button!;
+      });
+      found.click();
+    };
+    await press("Tænd mikrofonen");
+    await vi.waitFor(() => expect(root.textContent).toContain("Sluk mikrofonen"));
+    await press("Tænd kameraet");
+    await vi.waitFor(() => expect(root.textContent).toContain("Sluk kameraet"));
+    expect(env.liveTracks).toHaveLength(2);
+    expect(env.connections.length).toBeGreaterThan(0);
+
+    quickExit.exit();
+
+    expect(env.liveTracks).toEqual([]);
+    expect(env.connections.every((pc) => pc.closed)).toBe(true);
+    expect(socket.disconnect).toHaveBeenCalled();
   });
 });

@@ -5,7 +5,9 @@ import { RoomConnection } from "../../protocol/connection";
 import type { Role } from "../../protocol/events";
 import type { QuickExit } from "../../quick-exit";
 import { connectRoom } from "../controller";
+import { RoomMedia, type SessionFactory, browserCanChooseSpeakers } from "../media";
 import { type Me, RoomStore } from "../model";
+import type { Announcement } from "../changes";
 import { Announcer } from "./announcer";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
@@ -42,10 +44,16 @@ export function arrivedThroughHistory(view: Window | null): boolean {
   return entry?.type === "back_forward";
 }
 
+export interface MountOptions {
+  /** The person's media session (tests give one over fake browser objects). */
+  media?: SessionFactory;
+}
+
 export function mountRoom(
   root: HTMLElement,
   quickExit: QuickExit,
   connect: ConnectionFactory = (meetingId) => new RoomConnection(meetingId),
+  options: MountOptions = {},
 ): RoomStore {
   const doc = root.ownerDocument;
   const data = root.dataset;
@@ -59,14 +67,26 @@ export function mountRoom(
   const assertive = liveRegion(doc, "room-alert", true);
   root.replaceChildren(container, polite, assertive);
   const announcer = new Announcer(polite, assertive);
+  const speak = (announcement: Announcement): void => announcer.say(say(announcement), announcement);
+  // Sound and picture open once the person is admitted (./media.ts).
+  const media = new RoomMedia({
+    me,
+    store,
+    connection,
+    speak,
+    canChooseSpeakers: browserCanChooseSpeakers(),
+    ...(options.media ? { createSession: options.media } : {}),
+  });
 
-  // In order of importance: leave the meeting, stop speaking, forget what was said.
+  // In order of importance: leave the meeting, stop the camera and the microphone (and close
+  // every peer connection), stop speaking, forget what was said.
   quickExit.onExit(() => connection.close());
+  quickExit.onExit(() => media.close());
   quickExit.onExit(() => announcer.stop());
   quickExit.onExit(() => render(null, container));
   quickExit.forgetOnExit(store);
 
-  connectRoom(connection, store, (announcement) => announcer.say(say(announcement), announcement));
+  connectRoom(connection, store, speak);
   const viaHistory = arrivedThroughHistory(doc.defaultView);
   if (viaHistory) {
     // "You left the meeting", with "Go back in": joining again is the person's choice.
@@ -86,6 +106,7 @@ export function mountRoom(
       safety: data.safetyUrl ?? "/",
     },
     title: data.title ?? "",
+    media,
   };
   render(
     <RoomContext.Provider value={api}>

@@ -1,20 +1,181 @@
-/** Helpers for the room UI's tests: render the App with a store and a recording `send`. */
+/**
+ * Helpers for the room UI's tests: render the App with a store and a recording `send`; with
+ * `media`, also the person's sound and picture: a real RoomMedia and MediaSession over a fake
+ * room connection and the media layer's fakes of the browser (../../media/testing/fakes.ts).
+ */
 
 import { h, render } from "preact";
 import { act } from "preact/test-utils";
+import type { MediaConnection } from "../../media/room-link";
+import { roomSignalling } from "../../media/room-link";
+import { MediaSession } from "../../media/session";
+import { FakeEnvironment, settle } from "../../media/testing/fakes";
 import type { Ack } from "../../protocol/ack";
-import type { RoomSnapshot } from "../../protocol/events";
+import type { ConnectionState, JoinAck } from "../../protocol/connection";
+import type { RoomSnapshot, ServerEvent, ServerEvents } from "../../protocol/events";
+import type { Announcement } from "../changes";
+import { type ConnectionLike, connectRoom } from "../controller";
+import { RoomMedia } from "../media";
 import { type Me, type RoomAction, RoomStore } from "../model";
 import { roomSnapshot } from "../samples";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
 import { setLanguage } from "./text";
 
+type Handler = (data: unknown) => void;
+type Reply = Ack<{ data?: unknown }>;
+type Answer = (event: string, payload: Record<string, unknown>) => Reply;
+
+const ICE = { ice_servers: [], ice_transport_policy: "all", expires_at: null };
+
+/**
+ * The server's relay between fake room connections: `rtc_signal` goes to the one person it is
+ * for (as the server does), `ice_servers` answers with no servers, the rest with `answer`.
+ */
+export class FakeRelay {
+  private readonly connections = new Map<number, FakeRoomConnection>();
+  answer: Answer = () => ({ ok: true, data: {} });
+
+  connect(userId: number, sent: Array<[string, unknown]> = []): FakeRoomConnection {
+    const connection = new FakeRoomConnection(userId, this, sent);
+    this.connections.set(userId, connection);
+    return connection;
+  }
+
+  reply(from: number, event: string, payload: Record<string, unknown>): Reply {
+    if (event === "ice_servers") {
+      return { ok: true, data: ICE };
+    }
+    if (event === "rtc_signal") {
+      const { to_user_id: to, ...message } = payload;
+      const target = this.connections.get(Number(to));
+      setTimeout(() => target?.fire("rtc_signal", { meeting_id: 7, from_user_id: from, ...message }), 0);
+      return target ? { ok: true, data: {} } : { ok: false, error: { code: "not_present", message: "Gone." } };
+    }
+    return this.answer(event, payload);
+  }
+}
+
+/** A room connection without a socket: events are fired by the test, requests go to a relay. */
+export class FakeRoomConnection implements ConnectionLike {
+  closed = false;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly joins = new Set<(ack: JoinAck) => void>();
+  private readonly states = new Set<(state: ConnectionState) => void>();
+
+  constructor(
+    readonly userId: number,
+    private readonly relay: FakeRelay,
+    readonly sent: Array<[string, unknown]>,
+  ) {}
+
+  send = async (event: string, payload: Record<string, unknown>): Promise<Reply> => {
+    this.sent.push([event, payload]);
+    await Promise.resolve();
+    return this.relay.reply(this.userId, event, payload);
+  };
+
+  on = <E extends ServerEvent>(event: E, handler: (data: ServerEvents[E]) => void): (() => void) => {
+    const set = this.handlers.get(event) ?? new Set<Handler>();
+    set.add(handler as Handler);
+    this.handlers.set(event, set);
+    return () => set.delete(handler as Handler);
+  };
+
+  onJoin = (listener: (ack: JoinAck) => void): (() => void) => {
+    this.joins.add(listener);
+    return () => this.joins.delete(listener);
+  };
+
+  onState = (listener: (state: ConnectionState) => void): (() => void) => {
+    this.states.add(listener);
+    return () => this.states.delete(listener);
+  };
+
+  close = (): void => {
+    this.closed = true;
+    this.setState("disconnected");
+  };
+
+  fire(event: string, data: unknown): void {
+    for (const handler of [...(this.handlers.get(event) ?? [])]) {
+      handler(data);
+    }
+  }
+
+  join(ack: JoinAck): void {
+    for (const listener of [...this.joins]) {
+      listener(ack);
+    }
+  }
+
+  setState(state: ConnectionState): void {
+    for (const listener of [...this.states]) {
+      listener(state);
+    }
+  }
+
+  get asMedia(): MediaConnection {
+    return this as unknown as MediaConnection;
+  }
+}
+
+/** The person's sound and picture over fakes, wired like the page (mount.tsx). */
+export interface MediaRig {
+  media: RoomMedia;
+  env: FakeEnvironment;
+  connection: FakeRoomConnection;
+  relay: FakeRelay;
+  /** What was said in the polite live region (announcement keys). */
+  said: Announcement[];
+}
+
+export function mediaRig(
+  me: Me,
+  store: RoomStore,
+  options: { sent?: Array<[string, unknown]>; relay?: FakeRelay; supported?: boolean } = {},
+): MediaRig {
+  const relay = options.relay ?? new FakeRelay();
+  const connection = relay.connect(me.userId, options.sent);
+  const env = new FakeEnvironment();
+  const said: Announcement[] = [];
+  const speak = (announcement: Announcement): void => void said.push(announcement);
+  const media = new RoomMedia({
+    me,
+    store,
+    connection: connection.asMedia,
+    speak,
+    canChooseSpeakers: true,
+    createSession: (signalling) =>
+      options.supported === false ? null : new MediaSession({ signalling, environment: env }),
+  });
+  connectRoom(connection, store, speak);
+  return { media, env, connection, relay, said };
+}
+
+/** Someone else in the room with their own session (no UI), connected through the relay. */
+export function peerSession(relay: FakeRelay, userId: number, room: RoomSnapshot) {
+  const connection = relay.connect(userId);
+  const env = new FakeEnvironment();
+  const session = new MediaSession({ signalling: roomSignalling(connection.asMedia), environment: env });
+  session.start(userId);
+  session.applyRoom(room);
+  return { session, env, connection };
+}
+
+export { settle };
+
 export interface Rendered {
   container: HTMLElement;
   store: RoomStore;
   sent: Array<[string, unknown]>;
   api: RoomApi;
+  /** With `media`: the person's sound and picture. */
+  rig: MediaRig | null;
+  /** A server event through the connection (with `media`; else straight to the store). */
+  fire<E extends ServerEvent>(event: E, data: ServerEvents[E]): Promise<void>;
+  /** Let promises and timers run (the fake browser's answers), then render. */
+  settle(): Promise<void>;
   /** Answer the next requests with this (default: success with empty data). */
   answer(reply: (event: string) => Ack<object>): void;
   dispatch(action: RoomAction): Promise<void>;
@@ -22,9 +183,16 @@ export interface Rendered {
   unmount(): void;
 }
 
+export interface RenderOptions {
+  /** Mount sound and picture (a RoomMedia over fakes); `"unsupported"`: a browser without. */
+  media?: boolean | "unsupported";
+  relay?: FakeRelay;
+}
+
 export async function renderRoom(
   me: Me,
   room: Partial<RoomSnapshot> | null = {},
+  options: RenderOptions = {},
 ): Promise<Rendered> {
   setLanguage("en");
   const container = document.createElement("div");
@@ -32,6 +200,16 @@ export async function renderRoom(
   const store = new RoomStore(me);
   const sent: Array<[string, unknown]> = [];
   let reply: (event: string) => Ack<object> = () => ({ ok: true, data: {} });
+  const rig = options.media
+    ? mediaRig(me, store, {
+        sent,
+        ...(options.relay ? { relay: options.relay } : {}),
+        supported: options.media !== "unsupported",
+      })
+    : null;
+  if (rig) {
+    rig.relay.answer = (event) => reply(event);
+  }
   const api: RoomApi = {
     store,
     send: (async (event: string, payload: unknown) => {
@@ -42,13 +220,15 @@ export async function renderRoom(
     retry: () => undefined,
     links: { dashboard: "/dashboard", entry: "/meetings/7", safety: "/safety" },
     title: "Tuesday group",
+    ...(rig ? { media: rig.media } : {}),
   };
   if (room) {
-    store.dispatch({
-      type: "joined",
-      ack: { ok: true, data: { where: "room", room: roomSnapshot(room) } },
-      now: 1_000_000_000,
-    });
+    const ack: JoinAck = { ok: true, data: { where: "room", room: roomSnapshot(room) } };
+    if (rig) {
+      rig.connection.join(ack);
+    } else {
+      store.dispatch({ type: "joined", ack, now: 1_000_000_000 });
+    }
   }
   await act(() => {
     render(h(RoomContext.Provider, { value: api }, h(App, {})), container);
@@ -58,6 +238,22 @@ export async function renderRoom(
     store,
     sent,
     api,
+    rig,
+    fire: async (event, data) => {
+      await act(async () => {
+        if (rig) {
+          rig.connection.fire(event, data);
+        } else {
+          store.dispatch({ type: "server", event, data, now: 1_000_000_000 });
+        }
+        await settle();
+      });
+    },
+    settle: async () => {
+      await act(async () => {
+        await settle();
+      });
+    },
     answer: (next) => {
       reply = next;
     },
@@ -74,6 +270,7 @@ export async function renderRoom(
       });
     },
     unmount: () => {
+      rig?.media.close();
       render(null, container);
       container.remove();
     },

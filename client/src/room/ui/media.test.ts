@@ -1,0 +1,341 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { act } from "preact/test-utils";
+import type { RoomPerson, RoomSnapshot } from "../../protocol/events";
+import { FACILITATOR, PARTICIPANT, PEOPLE, facilitatorSnapshot, roomSnapshot } from "../samples";
+import { FakeRelay, type Rendered, button, peerSession, renderRoom } from "./testing";
+
+let view: Rendered | undefined;
+
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+});
+
+const floor = (user_id: number): RoomSnapshot["floor"] => ({
+  user_id,
+  via: "given",
+  deadline: null,
+  time_up: false,
+  paused: false,
+});
+
+function people(changes: Record<number, Partial<RoomPerson>>): RoomPerson[] {
+  return PEOPLE.map((p) => ({ ...p, ...changes[p.user_id] }));
+}
+
+/** Requests the person's UI sent, without the media layer's own signalling. */
+const requests = (rendered: Rendered) =>
+  rendered.sent.filter(([event]) => event !== "rtc_signal" && event !== "ice_servers");
+
+function section(rendered: Rendered): HTMLElement {
+  const found = rendered.container.querySelector<HTMLElement>("#media");
+  if (!found) {
+    throw new Error("no Sound and picture section");
+  }
+  return found;
+}
+
+function describedBy(element: Element | null): string {
+  const id = element?.getAttribute("aria-describedby") ?? "";
+  return id ? (document.getElementById(id)?.textContent ?? "") : "";
+}
+
+function tile(rendered: Rendered, userId: number): HTMLElement | null {
+  return rendered.container.querySelector(`#media li.tile[data-user-id="${userId}"]`);
+}
+
+async function check(box: HTMLInputElement | null, on: boolean): Promise<void> {
+  await act(async () => {
+    box!.checked = on;
+    box!.dispatchEvent(new Event("change", { bubbles: true }));
+    await Promise.resolve();
+  });
+}
+
+describe("sound and picture for a participant", () => {
+  it("starts with everything off, a tile for everyone and the choice said plainly", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    const media = section(view);
+
+    expect(media.querySelector("h2")?.textContent).toBe("Sound and picture");
+    expect(media.textContent).toContain("Your microphone and camera are off until you turn them on.");
+    expect(button(media, "Turn microphone on")).not.toBeNull();
+    expect(button(media, "Turn camera on")).not.toBeNull();
+    const tiles = media.querySelector('ul[aria-label="Everyone\'s sound and picture"]');
+    expect([...tiles!.querySelectorAll(".tile-name")].map((name) => name.textContent)).toEqual([
+      "Birch (you)",
+      "Mira",
+      "Jonas",
+      "Heron",
+      "Willow",
+    ]);
+    expect(tile(view, 4)?.textContent).toContain("Microphone off");
+    expect(view.rig!.env.constraints).toEqual([]);
+  });
+
+  it("turns the microphone on and off with one button", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+
+    await view.click(button(section(view), "Turn microphone on"));
+    await view.settle();
+    const off = button(section(view), "Turn microphone off");
+    expect(off).not.toBeNull();
+    expect(off?.classList.contains("is-on")).toBe(true);
+    expect(tile(view, 3)?.textContent).toContain("Microphone on");
+    expect(requests(view)).toEqual([["set_media", { audio: true, video: false }]]);
+
+    await view.click(off);
+    await view.settle();
+    expect(button(section(view), "Turn microphone on")).not.toBeNull();
+    expect(view.rig!.env.liveTracks).toEqual([]);
+  });
+
+  it("says beside the button why the microphone is refused, and the room goes on", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    view.rig!.env.captureError = Object.assign(new Error("no"), { name: "NotAllowedError" });
+
+    await view.click(button(section(view), "Turn microphone on"));
+    await view.settle();
+    const mic = button(section(view), "Turn microphone on");
+    expect(describedBy(mic)).toBe(
+      "The browser did not allow the microphone. You can allow it in the browser's settings for this site.",
+    );
+    await view.click(button(view.container, "Raise hand"));
+    expect(requests(view)).toEqual([["raise_hand", {}]]);
+  });
+
+  it("in floor mode, refuses the microphone to someone without the floor", async () => {
+    view = await renderRoom(PARTICIPANT, { floor_mode: true, may_speak: [1, 2] }, { media: true });
+
+    expect(section(view).textContent).toContain(
+      "Floor mode: only the person who has the floor and the facilitators can speak now.",
+    );
+    expect(view.container.querySelector(".room-badges")?.textContent).toContain("Floor mode");
+    await view.click(button(section(view), "Turn microphone on"));
+    await view.settle();
+    expect(describedBy(button(section(view), "Turn microphone on"))).toBe(
+      "Only the person who has the floor and the facilitators can speak now.",
+    );
+    expect(view.rig!.env.constraints).toEqual([]);
+  });
+
+  it("asks when the floor comes, and turns the microphone on only on Yes", async () => {
+    view = await renderRoom(PARTICIPANT, { floor_mode: true, may_speak: [1, 2] }, { media: true });
+    await view.fire("room_state", roomSnapshot({ version: 2, floor_mode: true, may_speak: [1, 2, 3], floor: floor(3) }));
+
+    const question = section(view).querySelector('[role="group"]');
+    const labelId = question?.getAttribute("aria-labelledby") ?? "";
+    expect(document.getElementById(labelId)?.textContent).toBe("You have the floor. Turn on your microphone?");
+    expect(view.rig!.env.constraints).toEqual([]);
+    expect(view.rig!.said.map((a) => a.key)).toContain("sayUnmutePrompt");
+
+    await view.click(button(section(view), "Yes, turn it on"));
+    await view.settle();
+    expect(button(section(view), "Turn microphone off")).not.toBeNull();
+    expect(section(view).querySelector('[role="group"]')).toBeNull();
+    expect(document.activeElement).toBe(button(section(view), "Turn microphone off"));
+  });
+
+  it("keeps the microphone off on No", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    await view.fire("unmute_request", { meeting_id: 7, by: { user_id: 1, name: "Mira" } });
+
+    expect(section(view).textContent).toContain("Mira asks you to turn on your microphone. Turn it on?");
+    await view.click(button(section(view), "No, keep it off"));
+    expect(section(view).querySelector('[role="group"]')).toBeNull();
+    expect(button(section(view), "Turn microphone on")).not.toBeNull();
+    expect(view.rig!.env.constraints).toEqual([]);
+  });
+
+  it("tells the person a facilitator muted them, until they hide it", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    await view.click(button(section(view), "Turn microphone on"));
+    await view.settle();
+    await view.fire("mute_request", { meeting_id: 7, by: { user_id: 1, name: "Mira" } });
+
+    expect(button(section(view), "Turn microphone on")).not.toBeNull();
+    expect(section(view).textContent).toContain("Mira turned your microphone off.");
+    await view.click(button(section(view), "Hide this message"));
+    expect(section(view).textContent).not.toContain("Mira turned your microphone off.");
+  });
+
+  it("offers Turn on sound when the browser holds sound back", async () => {
+    const relay = new FakeRelay();
+    view = await renderRoom(PARTICIPANT, {}, { media: true, relay });
+    view.rig!.env.autoplayBlocked = true;
+    peerSession(relay, 4, roomSnapshot());
+    await view.settle();
+
+    expect(section(view).textContent).toContain("The browser is holding back the meeting's sound");
+    await view.click(button(section(view), "Turn on sound"));
+    expect(button(section(view), "Turn on sound")).toBeNull();
+    expect(view.rig!.env.autoplayBlocked).toBe(false);
+  });
+
+  it("shows someone's camera in their tile (muted), and their speaking", async () => {
+    const relay = new FakeRelay();
+    view = await renderRoom(PARTICIPANT, { people: people({ 4: { camera: true, mic: true } }) }, { media: true, relay });
+    peerSession(relay, 4, roomSnapshot());
+    await view.settle();
+
+    const video = tile(view, 4)?.querySelector("video");
+    expect(video?.getAttribute("aria-label")).toBe("Heron's camera");
+    expect(video?.muted).toBe(true);
+    expect(tile(view, 4)?.textContent).toContain("Microphone on");
+    expect(tile(view, 1)?.querySelector("video")).toBeNull(); // Mira's camera is off
+
+    const stream = view.rig!.media.get().remote.get(4) as unknown;
+    const meter = view.rig!.env.meters.find((m) => m.stream === stream);
+    meter!.value = 0.5;
+    await act(() => {
+      view!.rig!.env.advance(100);
+      view!.rig!.env.advance(200);
+    });
+    expect(tile(view, 4)?.classList.contains("is-speaking")).toBe(true);
+    expect(tile(view, 4)?.querySelector(".tile-speaking")?.textContent).toBe("Speaking");
+  });
+
+  it("shows my own camera, and the camera is refused in audio-only mode", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    await view.click(button(section(view), "Turn camera on"));
+    await view.settle();
+    expect(tile(view, 3)?.querySelector("video")?.getAttribute("aria-label")).toBe("Your camera");
+
+    await view.click(button(section(view), "Sound and picture settings"));
+    await view.settle();
+    const boxes = section(view).querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    await check(boxes[0] ?? null, true); // audio only
+    await view.settle();
+    expect(tile(view, 3)?.querySelector("video")).toBeNull();
+    await view.click(button(section(view), "Turn camera on"));
+    await view.settle();
+    expect(describedBy(button(section(view), "Turn camera on"))).toBe("The camera stays off in audio-only mode.");
+  });
+
+  it("lists the devices in the settings and unmutes on the floor by choice", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    view.rig!.env.devices = [
+      { kind: "audioinput", deviceId: "mic-a", label: "" },
+      { kind: "audioinput", deviceId: "mic-b", label: "" },
+      { kind: "videoinput", deviceId: "cam-a", label: "" },
+      { kind: "audiooutput", deviceId: "out-a", label: "" },
+    ];
+    const settings = button(section(view), "Sound and picture settings");
+    expect(settings?.getAttribute("aria-expanded")).toBe("false");
+    await view.click(settings);
+    await view.settle();
+    expect(settings?.getAttribute("aria-expanded")).toBe("true");
+
+    const labels = [...section(view).querySelectorAll("label")].map((label) => label.textContent);
+    expect(labels).toEqual([
+      "Microphone",
+      "Camera",
+      "Speakers or headphones",
+      "Audio only: no video, for a weak connection",
+      "Turn my microphone on by itself when I get the floor",
+    ]);
+    const microphones = section(view).querySelector<HTMLSelectElement>("select");
+    expect([...microphones!.options].map((o) => o.textContent)).toEqual([
+      "The browser's choice",
+      "Microphone 1",
+      "Microphone 2",
+    ]);
+    expect(section(view).textContent).toContain("The devices' names appear once");
+    await act(async () => {
+      microphones!.value = "mic-b";
+      microphones!.dispatchEvent(new Event("change", { bubbles: true }));
+      await Promise.resolve();
+    });
+    expect(view.rig!.media.get().local.micDeviceId).toBe("mic-b");
+
+    const boxes = section(view).querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    await check(boxes[1] ?? null, true);
+    await view.fire("room_state", roomSnapshot({ version: 2, floor: floor(3) }));
+    expect(section(view).querySelector('[role="group"]')).toBeNull();
+    expect(button(section(view), "Turn microphone off")).not.toBeNull();
+    expect(view.rig!.env.constraints.at(-1)).toEqual({
+      audio: expect.objectContaining({ deviceId: { exact: "mic-b" } }),
+    });
+  });
+
+  it("says so when the browser cannot carry sound and picture", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: "unsupported" });
+
+    expect(section(view).textContent).toContain("This browser cannot carry sound and picture here.");
+    expect(button(view.container, "Turn microphone on")).toBeNull();
+    expect(button(view.container, "Raise hand")).not.toBeNull();
+  });
+
+  it("is gone when the person leaves, with every track stopped", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    await view.click(button(section(view), "Turn microphone on"));
+    await view.click(button(section(view), "Turn camera on"));
+    await view.settle();
+
+    await view.click(button(view.container, "Leave the meeting"));
+    expect(view.container.querySelector("#media")).toBeNull();
+    expect(view.rig!.env.liveTracks).toEqual([]);
+    expect(view.rig!.env.connections.every((pc) => pc.closed)).toBe(true);
+  });
+});
+
+describe("sound and picture for a facilitator", () => {
+  async function asFacilitator(room: Partial<RoomSnapshot> = {}) {
+    const rendered = await renderRoom(FACILITATOR, room, { media: true });
+    await rendered.fire("facilitator_state", facilitatorSnapshot({ version: 2 }));
+    return rendered;
+  }
+
+  it("switches floor mode and mutes everyone but the floor", async () => {
+    view = await asFacilitator();
+    const tools = view.container.querySelector("#sound-tools")!;
+    expect(tools.querySelector("h3")?.textContent).toBe("Sound");
+    expect(tools.textContent).toContain("Floor mode is off: everyone can speak.");
+
+    await view.click(button(tools, "Turn floor mode on"));
+    await view.click(button(tools, "Mute everyone but the floor"));
+    expect(requests(view)).toEqual([
+      ["set_floor_mode", { on: true }],
+      ["mute_all_but_floor", {}],
+    ]);
+
+    await view.fire("room_state", roomSnapshot({ version: 3, floor_mode: true, may_speak: [1, 2] }));
+    await view.fire("facilitator_state", facilitatorSnapshot({ version: 3, floor_mode_switch: true }));
+    expect(tools.textContent).toContain("Floor mode is on");
+    expect(button(tools, "Turn floor mode off")).not.toBeNull();
+    expect(view.rig!.said.map((a) => a.key)).toContain("sayFloorModeOn");
+  });
+
+  it("says a round's floor mode is the round's", async () => {
+    view = await asFacilitator({
+      floor_mode: true,
+      round: { kind: "check_in", order: [3, 4], current: 3 },
+      floor: { ...floor(3)!, via: "round" },
+    });
+    expect(view.container.querySelector("#sound-tools")?.textContent).toContain(
+      "A round is going on: floor mode is on until it ends.",
+    );
+    expect(button(view.container, "Turn floor mode on")).not.toBeNull();
+  });
+
+  it("mutes one person, or asks them to unmute, from their options", async () => {
+    view = await asFacilitator({ people: people({ 4: { mic: true } }) });
+
+    await view.click(button(view.container, "Options for Heron"));
+    expect(button(view.container, "Ask Heron to turn on their microphone")).toBeNull();
+    await view.click(button(view.container, "Mute Heron's microphone"));
+    await view.click(button(view.container, "Options for Birch"));
+    await view.click(button(view.container, "Ask Birch to turn on their microphone"));
+    expect(requests(view)).toEqual([
+      ["mute", { user_id: 4 }],
+      ["ask_to_unmute", { user_id: 3 }],
+    ]);
+  });
+
+  it("does not offer to ask someone who may not speak now", async () => {
+    view = await asFacilitator({ floor_mode: true, may_speak: [1, 2] });
+    await view.click(button(view.container, "Options for Birch"));
+    expect(button(view.container, "Ask Birch to turn on their microphone")).toBeNull();
+    expect(button(view.container, "Mute Birch's microphone")).toBeNull();
+  });
+});
