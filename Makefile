@@ -63,9 +63,9 @@ test-postgres: install client translations ## the database tests against Postgre
 	$(BIN)/python -m tests.scale.postgres_run $(PYTEST_ARGS)
 
 lint: install $(NODE_INSTALLED) ## ruff, mypy and the TypeScript type check
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server tests
-	$(BIN)/mypy
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
+	$(BIN)/mypy -p server -p bench
 	cd client && npm run --silent typecheck
 
 format: install

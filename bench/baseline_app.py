@@ -2,8 +2,11 @@
 and relays chat (and reactions) to it. No log-in, no payload checks, no rules, no store.
 
 Served like Kreds (``socketio.run``, the same async mode, Redis as the message queue for two
-processes), so the difference between the two is what Kreds does per event. Every other event
-the load sends is answered ``{ok: true}`` and does nothing, so both servers see the same packets::
+processes), so the difference between the two is what Kreds does per event. Every other event the
+load sends is answered ``{ok: true}`` and does nothing, so both servers see the same packets.
+Two process settings differ from Kreds' ``python -m server`` until it takes them too
+(docs/benchmarks.md): eventlet may hold more than 1,024 connections, and what start-up made is
+frozen out of the garbage collector::
 
     python -m bench.baseline_app --port 5100 --mode eventlet [--redis-url URL --channel NAME]
 """
@@ -11,9 +14,12 @@ the load sends is answered ``{ok: true}`` and does nothing, so both servers see 
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import time
 from typing import Any
+
+MAX_CONNECTIONS = 20_000
 
 
 def _patch(mode: str) -> None:
@@ -80,8 +86,18 @@ def main() -> None:
     def anything_else(event: str, data: Any = None) -> dict[str, Any]:
         return ok()
 
+    # Start-up objects are kept out of the collector's full passes, as docs/benchmarks.md proposes
+    # for Kreds' own server (server/serve.py).
+    gc.collect()
+    gc.freeze()
     print(f"bare relay ({args.mode}) on http://{args.host}:{args.port}", flush=True)
-    extra = {"allow_unsafe_werkzeug": True} if args.mode == "threading" else {}
+    extra: dict[str, Any] = {}
+    if args.mode == "threading":
+        extra["allow_unsafe_werkzeug"] = True
+    elif args.mode == "eventlet":
+        # eventlet's WSGI server holds 1,024 connections unless told otherwise, and each socket
+        # is one: the reference is not held back by that default.
+        extra["max_size"] = MAX_CONNECTIONS
     socketio.run(app, host=args.host, port=args.port, log_output=False, use_reloader=False, **extra)
 
 

@@ -24,6 +24,7 @@ from bench.tally import Tally
 
 ACK_TIMEOUT = 30.0
 JOIN_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 30.0
 REACTIONS = ("hear_you", "me_too", "thank_you")
 FILLER = "thank you for sharing that, it helps to hear it from someone who has been there " * 13
 Key = tuple[int, int, int]  # (window, sender index, sequence)
@@ -210,9 +211,12 @@ class Member:
         tally = self.room.tally
         try:
             headers = {"Cookie": self.cookie} if self.cookie else {}
-            await self.sio.connect(
-                self.url, headers=headers, transports=["websocket"], wait_timeout=JOIN_TIMEOUT
+            # A server that no longer accepts connections (eventlet's pool is full) leaves the
+            # handshake waiting without end: the whole connection attempt has a time limit.
+            connecting = self.sio.connect(
+                self.url, headers=headers, transports=["websocket"], wait_timeout=CONNECT_TIMEOUT
             )
+            await asyncio.wait_for(connecting, CONNECT_TIMEOUT)
             ack = await self.call("join")
             if not ack.get("ok"):
                 tally.join_failures[f"join:{ack['error']['code']}"] += 1

@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -378,13 +380,19 @@ def _profile(plan: Plan, deployment: Deployment, window: int) -> list[subprocess
     for number, process in enumerate(deployment.processes):
         name = f"{deployment.target.name}-step{window}-{number}"
         for form, suffix in (("raw", "txt"), ("flamegraph", "svg")):
-            command = ["py-spy", "record", "--pid", str(process.popen.pid), "--format", form]
+            command = [_py_spy(), "record", "--pid", str(process.popen.pid), "--format", form]
             command += ["--duration", str(int(plan.window)), "--rate", "200", "--nonblocking"]
             command += ["--output", str(folder / f"{name}.{suffix}")]
             found.append(
                 subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             )
     return found
+
+
+def _py_spy() -> str:
+    """py-spy from PATH, else the one installed beside this Python (the venv's ``bin``)."""
+    beside = Path(sys.executable).parent / "py-spy"
+    return shutil.which("py-spy") or str(beside)
 
 
 def _cpu(process: psutil.Process | None) -> float:
