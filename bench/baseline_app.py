@@ -4,9 +4,8 @@ and relays chat (and reactions) to it. No log-in, no payload checks, no rules, n
 Served like Kreds (``socketio.run``, the same async mode, Redis as the message queue for two
 processes), so the difference between the two is what Kreds does per event. Every other event the
 load sends is answered ``{ok: true}`` and does nothing, so both servers see the same packets.
-Two process settings differ from Kreds' ``python -m server`` until it takes them too
-(docs/benchmarks.md): eventlet may hold more than 1,024 connections, and what start-up made is
-frozen out of the garbage collector::
+It takes the process settings of Kreds' ``python -m server`` (``server/serve.py``): eventlet may
+hold more than 1,024 connections, and what start-up made is frozen out of the garbage collector::
 
     python -m bench.baseline_app --port 5100 --mode eventlet [--redis-url URL --channel NAME]
 """

@@ -94,7 +94,8 @@ class ServerProcess:
     ) -> None:
         self.log_path = log_path
         # Flask-SocketIO refuses to serve with Werkzeug (threading mode) unless standard input
-        # is a terminal: ``python -m server`` gets a pseudo-terminal for that mode.
+        # is a terminal or it is told otherwise, which ``python -m server`` of checkouts before
+        # 2026-12 (``--server-root``) is not: it gets a pseudo-terminal for that mode.
         stdin: int | None = None
         terminal = -1
         if tty:

@@ -122,6 +122,7 @@ class LiveServer:
                 self.command,
                 cwd=ROOT,
                 env=self.env,
+                stdin=subprocess.DEVNULL,  # as under CI and a process manager: no terminal
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
