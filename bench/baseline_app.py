@@ -1,11 +1,11 @@
 """The bare relay the benchmark compares Kreds with: Flask-SocketIO that puts a socket in a room
 and relays chat (and reactions) to it. No log-in, no payload checks, no rules, no store.
 
-Served like Kreds (``socketio.run``, the same async mode, Redis as the message queue for two
-processes), so the difference between the two is what Kreds does per event. Every other event the
-load sends is answered ``{ok: true}`` and does nothing, so both servers see the same packets.
-It takes the process settings of Kreds' ``python -m server`` (``server/serve.py``): eventlet may
-hold more than 1,024 connections, and what start-up made is frozen out of the garbage collector::
+Served exactly like Kreds, by ``server/serve.py`` (the same async mode and WSGI server, the same
+listening socket and connection limit, start-up frozen out of the garbage collector, Redis as the
+message queue for two processes), so the difference between the two is what Kreds does per event.
+Every other event the load sends is answered ``{ok: true}`` and does nothing, so both servers see
+the same packets::
 
     python -m bench.baseline_app --port 5100 --mode eventlet [--redis-url URL --channel NAME]
 """
@@ -18,18 +18,7 @@ import itertools
 import time
 from typing import Any
 
-MAX_CONNECTIONS = 20_000
-
-
-def _patch(mode: str) -> None:
-    if mode == "eventlet":
-        import eventlet
-
-        eventlet.monkey_patch()
-    elif mode == "gevent":
-        from gevent import monkey
-
-        monkey.patch_all()
+from server.serve import patch_for_async_mode, serve
 
 
 def main() -> None:
@@ -40,7 +29,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--channel", default="bench-baseline")
     args = parser.parse_args()
-    _patch(args.mode)
+    patch_for_async_mode(args.mode)
 
     from flask import Flask
     from flask_socketio import SocketIO, join_room
@@ -85,19 +74,13 @@ def main() -> None:
     def anything_else(event: str, data: Any = None) -> dict[str, Any]:
         return ok()
 
-    # Start-up objects are kept out of the collector's full passes, as docs/benchmarks.md proposes
-    # for Kreds' own server (server/serve.py).
+    # Start-up objects are kept out of the collector's full passes, and the server is Kreds' own
+    # (server/serve.py: the listening socket, the connection limit), so both differ only in
+    # what they do per event.
     gc.collect()
     gc.freeze()
     print(f"bare relay ({args.mode}) on http://{args.host}:{args.port}", flush=True)
-    extra: dict[str, Any] = {}
-    if args.mode == "threading":
-        extra["allow_unsafe_werkzeug"] = True
-    elif args.mode == "eventlet":
-        # eventlet's WSGI server holds 1,024 connections unless told otherwise, and each socket
-        # is one: the reference is not held back by that default.
-        extra["max_size"] = MAX_CONNECTIONS
-    socketio.run(app, host=args.host, port=args.port, log_output=False, use_reloader=False, **extra)
+    serve(app, socketio, args.host, args.port, args.mode)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ from typing import Any
 # eventlet's WSGI server holds 1,024 connections unless told otherwise, and every socket of a
 # meeting is one: a process is meant to hold a few thousand members (docs/benchmarks.md).
 DEFAULT_MAX_CONNECTIONS = 10_000
+# How often the objects that have lived a while are moved out of the collector's full passes, and
+# how often one full pass over everything runs all the same (docs/benchmarks.md, "Pauses").
+DEFAULT_FREEZE_SECONDS = 10
+FULL_COLLECTION_SECONDS = 3600
 
 
 def patch_for_async_mode(mode: str) -> None:
@@ -25,8 +29,37 @@ def patch_for_async_mode(mode: str) -> None:
         monkey.patch_all()
 
 
+def freeze_long_lived(socketio: Any) -> None:
+    """Keep the collector's full passes short in a process that holds many connections.
+
+    Each connected member keeps about 170 container objects alive (eventlet's socket, timers and
+    greenthreads, Engine.IO's socket and queue, the session). CPython's full collection walks
+    every one of them whenever enough new objects have survived: at 2,000 members that is about
+    330,000 objects, a pause of over 200 ms every few seconds, in which nothing is sent. Every
+    ``KREDS_GC_FREEZE_SECONDS`` (0: never) what has survived so far is frozen (``gc.freeze``), so a
+    full pass walks only what is newer. Frozen objects are still freed when nothing refers to
+    them; only reference cycles among them wait, for the full pass that runs over everything once
+    an hour."""
+    every = int(os.environ.get("KREDS_GC_FREEZE_SECONDS", DEFAULT_FREEZE_SECONDS))
+    if every <= 0:
+        return
+
+    def freeze_now_and_then() -> None:
+        waited = 0
+        while True:
+            socketio.sleep(every)
+            waited += every
+            if waited >= FULL_COLLECTION_SECONDS:
+                waited = 0
+                gc.unfreeze()
+                gc.collect()
+            gc.freeze()
+
+    socketio.start_background_task(freeze_now_and_then)
+
+
 def server_options(mode: str) -> dict[str, Any]:
-    """What ``socketio.run`` passes to the async mode's own server."""
+    """What the async mode's own server is given besides the app and the socket."""
     if mode == "eventlet":
         return {"max_size": int(os.environ.get("KREDS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))}
     if mode == "threading":
@@ -34,6 +67,50 @@ def server_options(mode: str) -> dict[str, Any]:
         # chosen on purpose by configuration (docs/deploy.md says what it costs).
         return {"allow_unsafe_werkzeug": True}
     return {}
+
+
+def listening_socket(host: str, port: int) -> Any:
+    """The listening socket, with Nagle's algorithm off for every connection accepted from it
+    (Linux copies the option to them), as gunicorn does: a WebSocket sends many small frames, and
+    a frame held back until the previous one is acknowledged waits for the receiver's delayed
+    acknowledgement, tens of milliseconds (docs/benchmarks.md). Call after monkey patching, so
+    the socket is the async mode's own."""
+    import socket  # here, not at the top: the module's socket is the patched one by now
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=2048)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener
+
+
+def serve(app: Any, socketio: Any, host: str, port: int, mode: str) -> None:
+    """Serve ``app`` (Flask-SocketIO's middleware in it) in ``mode`` until stopped.
+
+    eventlet and gevent get :func:`listening_socket`; threading is Werkzeug's, through
+    ``socketio.run``. No server writes an access log: it would hold each visitor's IP address."""
+    freeze_long_lived(socketio)
+    if mode == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(
+            listening_socket(host, port), app, log_output=False, **server_options(mode)
+        )
+    elif mode == "gevent":
+        from gevent import pywsgi
+        from geventwebsocket.handler import WebSocketHandler
+
+        pywsgi.WSGIServer(
+            listening_socket(host, port), app, handler_class=WebSocketHandler, log=None
+        ).serve_forever()
+    else:
+        socketio.run(
+            app,
+            host=host,
+            port=port,
+            log_output=False,
+            use_reloader=False,
+            **server_options(mode),
+        )
 
 
 def main() -> None:
@@ -56,15 +133,7 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     print(f"Kreds is serving on http://{args.host}:{args.port}", flush=True)
-    # log_output=False: the server's own access log would write each visitor's IP address.
-    socketio.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_output=False,
-        use_reloader=False,
-        **server_options(mode),
-    )
+    serve(app, socketio, args.host, args.port, mode)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""Issue 4 by keyboard alone: the facilitator (in Danish) and two participants (one in English, one
-in Danish) hold the demo meeting without a mouse. Every step is Tab (or Shift+Tab) to a control,
-then Enter, Space, arrow keys or typing — never a click — and every control reached shows a
-visible focus indicator. Log-in, the dashboard's join link, the agreement, the lobby and
-admission, raised hands and the next speaker, a check-in round with a pass, chat with a deletion,
-a discreet signal, and both quick exits (Leave quickly reached by Shift+Tab, and Shift pressed
-three times).
+"""Issue 4 by keyboard alone: the facilitator (in Danish) and three participants (two in
+English, one in Danish) hold the demo meeting without a mouse. Every step is Tab (or Shift+Tab)
+to a control, then Enter, Space, arrow keys or typing — never a click — and every control reached
+shows a visible focus indicator. Log-in, the dashboard's join link, the agreement, the lobby and
+admission one by one and all at once, raised and lowered hands and the next speaker, a check-in
+round with a pass, chat with a deletion, a discreet signal, and both quick exits (Leave quickly
+reached by Shift+Tab, and Shift pressed three times).
 
 The mouse journey is ``test_meeting.py``; this one proves the same meeting works by keyboard."""
 
@@ -150,16 +150,20 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     juniper_person = new_person(locale="da-DK")
     juniper = log_in_by_keyboard(juniper_person, "p3")
     accept_by_keyboard(juniper)
+    heron_person = new_person(locale="en-GB")
+    heron = log_in_by_keyboard(heron_person, "p2")
+    accept_by_keyboard(heron)
 
     # --- admission ---------------------------------------------------------------------------
-    expect(fac.get_by_role("region", name="Venterum (2 venter)")).to_be_visible()
+    expect(fac.get_by_role("region", name="Venterum (3 venter)")).to_be_visible()
     press(fac, button(fac, "Luk Birch ind"))
     expect(birch.get_by_role("heading", level=1)).to_have_text(GROUP)
     # The button went with the person; the focus stays in the lobby's part, not back at the top.
     expect(fac.locator("#lobby-tools :focus")).to_have_count(1)
-    press(fac, button(fac, "Luk Juniper ind"))
-    expect(juniper.get_by_role("heading", level=1)).to_have_text(GROUP)
-    expect(here_now(fac)).to_have_accessible_name("Til stede (3)")
+    press(fac, button(fac, "Luk alle ind"))
+    for page in (juniper, heron):
+        expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
+    expect(here_now(fac)).to_have_accessible_name("Til stede (4)")
     expect(here_now(birch)).to_contain_text(FACILITATOR)
 
     # --- hands and the next speaker -------------------------------------------------------------
@@ -176,6 +180,11 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     expect(floor_holder(birch)).to_have_text("You have the floor")
     press(birch, button(birch, "I'm done speaking"))
     expect(fac.locator(".floor-empty")).to_be_visible()
+    # A hand raised and lowered again: Heron is not in the line any more.
+    press(heron, button(heron, "Raise hand"))
+    expect(fac.locator(".queue-list > li")).to_have_count(1)
+    press(heron, button(heron, "Lower my hand"))
+    expect(fac.locator(".queue-list > li")).to_have_count(0)
 
     # --- a check-in round with a pass: choices by arrow keys and type-ahead -------------------
     kind = fac.get_by_label("Slags runde")
@@ -189,9 +198,9 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     press(fac, button(fac, "Start runden"))
     expect(floor_holder(birch)).to_have_text("It's your turn")
     press(birch, button(birch, "I'm done"))
-    pages = {"Birch": birch, "Juniper": juniper, FACILITATOR: fac}
+    pages = {"Birch": birch, "Heron": heron, "Juniper": juniper, FACILITATOR: fac}
     passed = False
-    for _ in range(2):
+    for _ in range(3):
         current = fac.locator(".round-order li[aria-current=step]")
         name = re.sub(r"\s*\((dig|nu)\).*$", "", current.inner_text(), flags=re.S).strip()
         turn = pages[name]
@@ -210,11 +219,11 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     juniper.keyboard.press("Enter")
     type_into(birch, birch.get_by_label("Message to everyone"), "Sorry, wrong window.")
     birch.keyboard.press("Enter")
-    for page in (fac, birch, juniper):
+    for page in (fac, birch, juniper, heron):
         expect(page.locator(".chat-log")).to_contain_text("Hej alle sammen.")
         expect(page.locator(".chat-log")).to_contain_text("Sorry, wrong window.")
     press(fac, button(fac, "Slet besked fra Birch"))
-    for page in (fac, birch, juniper):
+    for page in (fac, birch, juniper, heron):
         expect(page.locator(".chat-log")).not_to_contain_text("Sorry, wrong window.")
         expect(page.locator(".chat-log")).to_contain_text("Hej alle sammen.")
 
@@ -230,11 +239,12 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     birch.keyboard.type("half a thought")
     press_shift_three_times(birch)
     assert_replaced_by_the_neutral_site(birch, history)
-    expect(here_now(fac)).to_have_accessible_name("Til stede (2)")
+    expect(here_now(fac)).to_have_accessible_name("Til stede (3)")
 
     history = juniper.evaluate("history.length")
     tab_to(juniper, juniper.locator(QUICK_EXIT), backwards=True)
     juniper.keyboard.press("Enter")
     assert_replaced_by_the_neutral_site(juniper, history)
-    expect(here_now(fac)).to_have_accessible_name("Til stede (1)")
+    expect(here_now(fac)).to_have_accessible_name("Til stede (2)")
     expect(here_now(fac)).not_to_contain_text("Juniper")
+    expect(here_now(heron)).to_have_accessible_name("Here now (2)")
