@@ -1,6 +1,6 @@
 """``python -m bench`` (``make bench``): the capacity and latency benchmark.
 
-Without options it runs the whole comparison (about 20 minutes on the 2-core machine):
+Without options it runs the whole comparison (about 30 minutes on the 2-core machine):
 eventlet, gevent and threading, each against the bare relay, then two eventlet processes sharing
 Redis. ``--quick`` is a short eventlet-only run; docs/benchmarks.md explains the figures."""
 

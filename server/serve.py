@@ -13,7 +13,8 @@ from typing import Any
 # meeting is one: a process is meant to hold a few thousand members (docs/benchmarks.md).
 DEFAULT_MAX_CONNECTIONS = 10_000
 # How often the objects that have lived a while are moved out of the collector's full passes, and
-# how often one full pass over everything runs all the same (docs/benchmarks.md, "Pauses").
+# how often one full pass over everything runs all the same (docs/benchmarks.md, "The garbage
+# collector's full passes").
 DEFAULT_FREEZE_SECONDS = 10
 FULL_COLLECTION_SECONDS = 3600
 
