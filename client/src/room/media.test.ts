@@ -2,16 +2,8 @@ import { describe, expect, it } from "vitest";
 import { FakeTrack } from "../media/testing/fakes";
 import type { RoomSnapshot } from "../protocol/events";
 import { RoomStore } from "./model";
-import { FACILITATOR, PARTICIPANT, PEOPLE, roomSnapshot } from "./samples";
+import { FACILITATOR, PARTICIPANT, PEOPLE, floorOf as floor, roomSnapshot } from "./samples";
 import { type MediaRig, mediaRig, peerSession, settle } from "./ui/testing";
-
-const floor = (user_id: number): RoomSnapshot["floor"] => ({
-  user_id,
-  via: "given",
-  deadline: null,
-  time_up: false,
-  paused: false,
-});
 
 /** Birch (3) admitted to the room with a real session over the fakes. */
 async function admitted(room: Partial<RoomSnapshot> = {}): Promise<MediaRig & { store: RoomStore }> {

@@ -14,6 +14,15 @@ export const PEOPLE: RoomPerson[] = [
   { user_id: 5, name: "Willow", role: "participant", status: "away", connected: false, mic: false, camera: false, muted: false },
 ];
 
+/** The floor held by ``user_id``, given by a facilitator, with no time limit. */
+export const floorOf = (user_id: number): RoomSnapshot["floor"] => ({
+  user_id,
+  via: "given",
+  deadline: null,
+  time_up: false,
+  paused: false,
+});
+
 export function roomSnapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
   return {
     meeting_id: 7,

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { act } from "preact/test-utils";
 import type { RoomPerson, RoomSnapshot } from "../../protocol/events";
-import { FACILITATOR, PARTICIPANT, PEOPLE, facilitatorSnapshot, roomSnapshot } from "../samples";
+import {
+  FACILITATOR,
+  PARTICIPANT,
+  PEOPLE,
+  facilitatorSnapshot,
+  floorOf as floor,
+  roomSnapshot,
+} from "../samples";
 import { FakeRelay, type Rendered, button, peerSession, renderRoom } from "./testing";
 
 let view: Rendered | undefined;
@@ -9,14 +16,6 @@ let view: Rendered | undefined;
 afterEach(() => {
   view?.unmount();
   view = undefined;
-});
-
-const floor = (user_id: number): RoomSnapshot["floor"] => ({
-  user_id,
-  via: "given",
-  deadline: null,
-  time_up: false,
-  paused: false,
 });
 
 function people(changes: Record<number, Partial<RoomPerson>>): RoomPerson[] {
