@@ -13,7 +13,6 @@ the same packets::
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import time
 from typing import Any
@@ -74,11 +73,8 @@ def main() -> None:
     def anything_else(event: str, data: Any = None) -> dict[str, Any]:
         return ok()
 
-    # Start-up objects are kept out of the collector's full passes, and the server is Kreds' own
-    # (server/serve.py: the listening socket, the connection limit), so both differ only in
-    # what they do per event.
-    gc.collect()
-    gc.freeze()
+    # Served by Kreds' own code (server/serve.py: the listening socket, the connection limit,
+    # the garbage collector's policy), so both differ only in what they do per event.
     print(f"bare relay ({args.mode}) on http://{args.host}:{args.port}", flush=True)
     serve(app, socketio, args.host, args.port, args.mode)
 

@@ -40,7 +40,10 @@ def freeze_long_lived(socketio: Any) -> None:
     ``KREDS_GC_FREEZE_SECONDS`` (0: never) what has survived so far is frozen (``gc.freeze``), so a
     full pass walks only what is newer. Frozen objects are still freed when nothing refers to
     them; only reference cycles among them wait, for the full pass that runs over everything once
-    an hour."""
+    an hour. What start-up made (modules, the app, the catalogues) is frozen at once, whatever
+    the setting: it lives as long as the process."""
+    gc.collect()
+    gc.freeze()
     every = int(os.environ.get("KREDS_GC_FREEZE_SECONDS", DEFAULT_FREEZE_SECONDS))
     if every <= 0:
         return
@@ -129,10 +132,6 @@ def main() -> None:
     args = parser.parse_args()
 
     app = create_app()
-    # What start-up made (modules, the app, the catalogues) lives as long as the process: keep
-    # it out of the collector's full passes, which otherwise walk it again and again under load.
-    gc.collect()
-    gc.freeze()
     print(f"Kreds is serving on http://{args.host}:{args.port}", flush=True)
     serve(app, socketio, args.host, args.port, mode)
 
