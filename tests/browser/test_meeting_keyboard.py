@@ -198,9 +198,12 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     press(fac, button(fac, "Start runden"))
     expect(floor_holder(birch)).to_have_text("It's your turn")
     press(birch, button(birch, "I'm done"))
+    # Whose turn it is is read from the facilitator's page once it shows the last turn done.
+    steps_done = fac.locator(".round-order li.done")
     pages = {"Birch": birch, "Heron": heron, "Juniper": juniper, FACILITATOR: fac}
     passed = False
-    for _ in range(3):
+    for step in range(1, 4):
+        expect(steps_done).to_have_count(step)
         current = fac.locator(".round-order li[aria-current=step]")
         name = re.sub(r"\s*\((dig|nu)\).*$", "", current.inner_text(), flags=re.S).strip()
         turn = pages[name]
