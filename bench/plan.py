@@ -3,6 +3,7 @@ and the pace at which people act. Plain data, shared by the controller and the l
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -60,7 +61,9 @@ class Target:
 class Plan:
     targets: list[Target]
     steps: list[int]  # meetings (of 7) connected at each step of the ramp
-    window: float = 20.0  # measured seconds per step
+    window: float = 20.0  # measured seconds per step (at least)
+    # Chat deliveries a window should hold at least: small steps measure longer (window_at).
+    min_deliveries: int = 0
     settle: float = 1.0  # quiet seconds after joining, before measuring
     drain: float = 2.0  # seconds to wait for late deliveries after the window
     limit_ms: float = 100.0  # chat fan-out p99 that ends the ramp
@@ -70,6 +73,17 @@ class Plan:
     redis_url: str = "redis://127.0.0.1:6379/0"
     profile_dir: str | None = None  # py-spy profiles of the servers, per step, go here
     server_root: str | None = None  # serve Kreds from this checkout instead (before/after)
+
+    def window_at(self, meetings: int) -> float:
+        """The measured seconds at a step: ``window``, or longer when that would hold fewer than
+        ``min_deliveries`` chat deliveries. A p99 is only as good as the deliveries behind it:
+        15 s at 105 members hold about 1,100, which are about 155 messages of 7 deliveries each,
+        so one message that came late moves the whole p99."""
+        members = meetings * MEMBERS_PER_MEETING
+        per_second = members * self.pace.chat_per_member_per_second() * MEMBERS_PER_MEETING
+        if self.min_deliveries <= 0 or per_second <= 0:
+            return self.window
+        return max(self.window, float(math.ceil(self.min_deliveries / per_second)))
 
     @property
     def max_meetings(self) -> int:

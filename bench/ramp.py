@@ -113,7 +113,7 @@ def _step_record(
     measured: dict[str, Any],
 ) -> dict[str, Any]:
     members = played.members
-    window = plan.window
+    window = measured["seconds"]
     chat = summary_ms(played.chat_latencies)
     chat.update(
         sent=played.chat_sent,
@@ -139,6 +139,7 @@ def _step_record(
     record = {
         "meetings": meetings,
         "members": members,
+        "window_s": window,
         "join": join,
         "chat": chat,
         "floor": floor,
@@ -253,7 +254,8 @@ def run_target(
             time.sleep(plan.settle)
             record: dict[str, Any] = {}
             for attempt in range(2):
-                played, measured = _play(plan, pool, deployment, redis, windows)
+                seconds = plan.window_at(meetings)
+                played, measured = _play(plan, pool, deployment, redis, windows, seconds)
                 windows += 1
                 measured.update(idle_rss=idle_rss, join_cpu_seconds=join_cpu)
                 first, record = record, _step_record(plan, meetings, joined, played, measured)
@@ -328,10 +330,11 @@ def _play(
     deployment: Deployment,
     redis: psutil.Process | None,
     window: int,
+    seconds: float,
 ) -> tuple[Tally, dict[str, Any]]:
     start = time.time() + 0.5
-    end = start + plan.window
-    profilers = _profile(plan, deployment, window) if plan.profile_dir else []
+    end = start + seconds
+    profilers = _profile(plan, deployment, window, seconds) if plan.profile_dir else []
     for pipe in pool.pipes:
         pipe.send(
             {"kind": "play", "window": window, "start": start, "end": end, "drain": plan.drain}
@@ -340,11 +343,11 @@ def _play(
     server_before, load_before = deployment.cpu_seconds(), pool.cpu_seconds()
     redis_before, machine_before = _cpu(redis), _machine_busy()
     time.sleep(max(0.0, end - time.time()))
-    seconds = plan.window
     server_after, load_after = deployment.cpu_seconds(), pool.cpu_seconds()
     ours = sum(server_after) - sum(server_before) + load_after - load_before
     ours += _cpu(redis) - redis_before
     measured: dict[str, Any] = {
+        "seconds": seconds,
         "server_cpu": _cpu_percent(server_before, server_after, seconds),
         "loadgen_cpu": round(100 * (load_after - load_before) / seconds, 1),
         # CPU that other programs on the machine took meanwhile (it competes with the run).
@@ -356,7 +359,7 @@ def _play(
     if redis is not None:
         measured["redis_cpu"] = round(100 * (_cpu(redis) - redis_before) / seconds, 1)
     for profiler in profilers:
-        profiler.wait(timeout=plan.window + 60)
+        profiler.wait(timeout=seconds + 60)
     answers = []
     for pipe in pool.pipes:
         if not pipe.poll(ANSWER_TIMEOUT):
@@ -371,7 +374,9 @@ def _machine_busy() -> float:
     return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
 
 
-def _profile(plan: Plan, deployment: Deployment, window: int) -> list[subprocess.Popen[bytes]]:
+def _profile(
+    plan: Plan, deployment: Deployment, window: int, seconds: float
+) -> list[subprocess.Popen[bytes]]:
     """py-spy on every server process for the measured window (``--profile DIR``)."""
     assert plan.profile_dir is not None
     folder = Path(plan.profile_dir)
@@ -381,7 +386,7 @@ def _profile(plan: Plan, deployment: Deployment, window: int) -> list[subprocess
         name = f"{deployment.target.name}-step{window}-{number}"
         for form, suffix in (("raw", "txt"), ("flamegraph", "svg")):
             command = [_py_spy(), "record", "--pid", str(process.popen.pid), "--format", form]
-            command += ["--duration", str(int(plan.window)), "--rate", "200", "--nonblocking"]
+            command += ["--duration", str(int(seconds)), "--rate", "200", "--nonblocking"]
             command += ["--output", str(folder / f"{name}.{suffix}")]
             found.append(
                 subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -55,11 +55,12 @@ def steps_table(results: dict[str, Any]) -> str:
         (c["kreds"], row["meetings"]): row for c in results["comparisons"] for row in c["steps"]
     }
     lines = [
-        "| target | members | join p50 / p99 ms | chat p50 / p99 / max ms | vs bare p99 "
+        "| target | members | window s / deliveries | join p50 / p99 ms "
+        "| chat p50 / p99 / max ms | vs bare p99 "
         "| floor p99 ms | lost / dup | server CPU | CPU ms/event | RSS KB/member (avg / slope) "
         "| load CPU "
         "| other CPU |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- " + "| ---: " * 12 + "|",
     ]
     for target in results["targets"]:
         for step in target["steps"]:
@@ -67,8 +68,10 @@ def steps_table(results: dict[str, Any]) -> str:
             slope = server["rss_slope_per_member_kb"]
             ratio = ratios.get((target["target"], step["meetings"]), {}).get("chat_p99")
             mark = "" if step["ok"] else " ✗"
+            seconds = step.get("window_s") or results["plan"]["window"]
             lines.append(
                 f"| {target['target']} | {step['members']}{mark} "
+                f"| {seconds:g} / {chat['n']:,} "
                 f"| {_ms(join['p50_ms'])} / {_ms(join['p99_ms'])} "
                 f"| {_ms(chat['p50_ms'])} / {_ms(chat['p99_ms'])} / {_ms(chat['max_ms'])} "
                 f"| {_ratio(ratio)} | {_ms(step['floor']['p99_ms'])} "
@@ -143,6 +146,14 @@ def verdict_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _longer_windows(plan: dict[str, Any]) -> str:
+    """The minimum sample, where a run has one (runs before 2026-12-01 have none)."""
+    wanted = int(plan.get("min_deliveries") or 0)
+    if wanted <= 0:
+        return ""
+    return f", longer at small steps so that each holds at least {wanted:,} chat deliveries"
+
+
 def contention_note(results: dict[str, Any]) -> str:
     """A warning when other programs competed for the CPU during the measured windows."""
     others = [s["machine"]["other_cpu_percent"] for t in results["targets"] for s in t["steps"]]
@@ -169,7 +180,7 @@ def results_section(results: dict[str, Any]) -> str:
             + ".",
             "",
             f"Pace x{pace['speed']:g}: {pace['speed'] / pace['chat_every']:.2f} chat messages "
-            f"per member per second; windows of {plan['window']:g} s; "
+            f"per member per second; windows of {plan['window']:g} s" + _longer_windows(plan) + "; "
             f"{plan['workers']} load processes on the same machine.",
             "",
             contention_note(results),

@@ -1,11 +1,12 @@
 """One way into the room: the event registry and the wrapper every handler runs in.
 
-``@room_event(name, policy=..., payload=...)`` registers a thin handler. The wrapper checks the
-identity (the person the socket connected as, :mod:`server.room.identity`), validates the payload,
-checks that the event names the socket's meeting, and turns a :class:`RoomError` into the
-acknowledgement ``{ok: false, error: {code, message}}`` in the person's language; any other
-exception becomes ``internal`` and is logged without the payload. The registry (event -> policy)
-is what docs/protocol.md and the authorisation tests are checked against."""
+``@room_event(name, policy=..., payload=..., checks_first=...)`` registers a thin handler. The
+wrapper checks the identity (the person the socket connected as, :mod:`server.room.identity`),
+validates the payload, checks that the event names the socket's meeting, and turns a
+:class:`RoomError` into the acknowledgement ``{ok: false, error: {code, message}}`` in the
+person's language; any other exception becomes ``internal`` and is logged without the payload.
+The registry (event -> policy) is what docs/protocol.md and the authorisation tests are checked
+against."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class EventSpec:
     policy: Policy
     payload: type[Payload]
     handler: Handler
+    # The rule refuses before it changes anything: the store keeps no copy to put back.
+    checks_first: bool = False
 
 
 REGISTRY: dict[str, EventSpec] = {}
@@ -58,14 +61,19 @@ def registered_events() -> dict[str, EventSpec]:
 
 
 def room_event(
-    name: str, *, policy: Policy, payload: type[Payload] = Payload
+    name: str, *, policy: Policy, payload: type[Payload] = Payload, checks_first: bool = False
 ) -> Callable[[Handler], Handler]:
-    """Register a handler for a client event, with who may send it and its payload model."""
+    """Register a handler for a client event, with who may send it and its payload model.
+
+    ``checks_first``: every way its rule refuses comes before anything in the room changes, so
+    the store need not copy the room to put it back (the relays, which are most of a meeting's
+    events; ``tests/room/test_rules_check_first.py`` holds each of them to it). A bug that raises
+    after the change leaves what the rule changed by then: for these rules, a rate-limit count."""
 
     def decorate(handler: Handler) -> Handler:
         if name in REGISTRY:
             raise ValueError(f"room event {name!r} is registered twice")
-        REGISTRY[name] = EventSpec(name, policy, payload, handler)
+        REGISTRY[name] = EventSpec(name, policy, payload, handler, checks_first)
         return handler
 
     return decorate
@@ -99,6 +107,7 @@ class Context:
             policy=self.spec.policy,
             create=create,
             stage=stage,
+            rollback=not self.spec.checks_first,
         )
 
 

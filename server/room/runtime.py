@@ -101,9 +101,11 @@ class RoomRuntime:
         policy: Policy | None = None,
         create: Callable[[], RoomState] | None = None,
         stage: Stage | None = None,
+        rollback: bool = True,
     ) -> Outcome:
         """Run ``rule`` atomically (after the event's policy, in the same transaction), then
-        carry out its outcome."""
+        carry out its outcome. ``rollback=False``: the rule refuses before it changes anything
+        (:meth:`RoomStore.transact`)."""
         now = self.clock()
 
         def run(state: RoomState) -> tuple[Outcome, Views | None, int]:
@@ -116,7 +118,7 @@ class RoomRuntime:
                 views = build(state, now)
             return outcome, views, state.group_id
 
-        outcome, views, group_id = self.store.transact(meeting_id, run, create)
+        outcome, views, group_id = self.store.transact(meeting_id, run, create, rollback=rollback)
         self.carry_out(meeting_id, group_id, actor_id, outcome, views, stage)
         return outcome
 

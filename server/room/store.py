@@ -9,9 +9,12 @@ store goes on changing the state it was given).
 The in-memory store keeps each room as live objects, with a lock per meeting (``threading.Lock``
 is green under eventlet's patching): a change works on the room itself, after a pickle of it is
 taken to put it back if the change raises. Every room event runs a transaction, and copying the
-state in and out (as JSON first, then as a pickle) was the biggest share of an event's time. The
-Redis store (:mod:`server.room.store_redis`) keeps JSON, which other processes read and which is
-never unpickled from a shared server. Nothing else in the code keeps room state."""
+state in and out (as JSON first, then as a pickle) was the biggest share of an event's time; the
+pickle is skipped (``rollback=False``) for the events whose rule refuses before it changes
+anything (``checks_first`` in :func:`server.room.dispatch.room_event`): the relays, most of a
+meeting's traffic. The Redis store (:mod:`server.room.store_redis`) keeps JSON, which other
+processes read and which is never unpickled from a shared server. Nothing else in the code keeps
+room state."""
 
 from __future__ import annotations
 
@@ -32,9 +35,15 @@ class RoomStore(Protocol):
         meeting_id: int,
         fn: Callable[[RoomState], T],
         create: Callable[[], RoomState] | None = None,
+        *,
+        rollback: bool = True,
     ) -> T:
         """Run ``fn`` on the meeting's state (made by ``create`` if there is none; without
-        ``create`` a missing room is ``not_open``). An ended state is dropped afterwards."""
+        ``create`` a missing room is ``not_open``). An ended state is dropped afterwards.
+
+        ``rollback=False``: ``fn`` promises to raise only before it changes anything, so a store
+        need not keep a copy to put back (the Redis store never writes a change that raised, and
+        ignores it)."""
         ...
 
     def get(self, meeting_id: int) -> RoomState | None:
@@ -73,12 +82,15 @@ class InMemoryRoomStore:
         meeting_id: int,
         fn: Callable[[RoomState], T],
         create: Callable[[], RoomState] | None = None,
+        *,
+        rollback: bool = True,
     ) -> T:
         with self._lock(meeting_id):
             state = self._rooms.get(meeting_id)
             before: bytes | None = None
             if state is not None:
-                before = _freeze(state)  # the room as it was, should fn raise
+                if rollback:
+                    before = _freeze(state)  # the room as it was, should fn raise
             elif create is not None:
                 state = create()
             else:

@@ -72,6 +72,8 @@ class RedisRoomStore:
         meeting_id: int,
         fn: Callable[[RoomState], T],
         create: Callable[[], RoomState] | None = None,
+        *,
+        rollback: bool = True,
     ) -> T:
         key = self.key(meeting_id)
         for attempt in range(MAX_ATTEMPTS):

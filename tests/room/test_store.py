@@ -101,3 +101,21 @@ def test_changes_from_many_threads_are_not_lost() -> None:
         thread.join()
     state = store.get(7)
     assert state is not None and state.seq == 800
+
+
+def test_without_rollback_the_store_takes_the_rule_at_its_word() -> None:
+    """``rollback=False`` is for rules that refuse before they change anything
+    (tests/room/test_rules_check_first.py): no copy is kept, so a late failure is not undone."""
+    store = InMemoryRoomStore()
+    store.transact(7, lambda s: None, create=lambda: running_room(2))
+
+    def refuses_late(state: RoomState) -> None:
+        state.next_id("m")
+        raise RoomError("forbidden")
+
+    with pytest.raises(RoomError):
+        store.transact(7, refuses_late, rollback=False)
+    assert store.get(7).seq == running_room(2).seq + 1  # type: ignore[union-attr]
+    with pytest.raises(RoomError):
+        store.transact(7, refuses_late)
+    assert store.get(7).seq == running_room(2).seq + 1  # type: ignore[union-attr]

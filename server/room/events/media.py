@@ -17,7 +17,7 @@ from server.room.payloads import FloorMode, Media, Payload, RtcSignal, Target
 from server.room.runtime import runtime
 
 
-@room_event("rtc_signal", policy="admitted", payload=RtcSignal)
+@room_event("rtc_signal", policy="admitted", payload=RtcSignal, checks_first=True)
 def rtc_signal(ctx: Context, p: RtcSignal) -> Data:
     message: dict[str, Any] = (
         {"description": p.description.model_dump()}
@@ -31,7 +31,7 @@ def rtc_signal(ctx: Context, p: RtcSignal) -> Data:
     )
 
 
-@room_event("ice_servers", policy="admitted")
+@room_event("ice_servers", policy="admitted", checks_first=True)
 def ice_servers(ctx: Context, p: Payload) -> Data:
     # The policy is checked against the room's state like every other event (a rule that
     # changes nothing); only then are credentials made.

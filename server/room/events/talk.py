@@ -19,7 +19,7 @@ from server.room.payloads import (
 )
 
 
-@room_event("chat", policy="admitted", payload=Chat)
+@room_event("chat", policy="admitted", payload=Chat, checks_first=True)
 def chat(ctx: Context, p: Chat) -> Data:
     return data_of(ctx.apply(lambda state, now: rules.chat(state, ctx.user_id, p.text, now)))
 
@@ -43,14 +43,14 @@ def mute_chat(ctx: Context, p: Mute) -> Data:
     )
 
 
-@room_event("private_message", policy="admitted", payload=Chat)
+@room_event("private_message", policy="admitted", payload=Chat, checks_first=True)
 def private_message(ctx: Context, p: Chat) -> Data:
     return data_of(
         ctx.apply(lambda state, now: rules.private_message(state, ctx.user_id, p.text, now))
     )
 
 
-@room_event("private_reply", policy="facilitator", payload=Reply)
+@room_event("private_reply", policy="facilitator", payload=Reply, checks_first=True)
 def private_reply(ctx: Context, p: Reply) -> Data:
     return data_of(
         ctx.apply(
@@ -59,12 +59,12 @@ def private_reply(ctx: Context, p: Reply) -> Data:
     )
 
 
-@room_event("signal", policy="admitted", payload=Signal)
+@room_event("signal", policy="admitted", payload=Signal, checks_first=True)
 def signal(ctx: Context, p: Signal) -> Data:
     return data_of(ctx.apply(lambda state, now: rules.signal(state, ctx.user_id, p.kind, now)))
 
 
-@room_event("react", policy="admitted", payload=Reaction)
+@room_event("react", policy="admitted", payload=Reaction, checks_first=True)
 def react(ctx: Context, p: Reaction) -> Data:
     return data_of(ctx.apply(lambda state, now: rules.react(state, ctx.user_id, p.kind, now)))
 

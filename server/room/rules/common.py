@@ -85,7 +85,7 @@ def check_rate(state: RoomState, person: Person, now: float) -> None:
     window = state.settings.chat_window
     recent = [t for t in person.sent_at if now - t < window]
     if len(recent) >= state.settings.chat_limit:
+        # Refused: nothing changes (the relays' rules refuse before they change anything).
         retry_after = max(1, round(window - (now - min(recent))))
-        person.sent_at = recent
         raise RoomError("rate_limited", retry_after=retry_after)
     person.sent_at = [*recent, now]

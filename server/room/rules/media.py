@@ -114,11 +114,10 @@ def _take_signal_token(state: RoomState, person: Person, now: float) -> None:
     rate = limit / state.settings.signal_window
     tokens = limit if person.signal_tokens is None else person.signal_tokens
     tokens = min(limit, tokens + max(0.0, now - person.signal_tokens_at) * rate)
-    person.signal_tokens_at = now
-    if tokens < 1:
-        person.signal_tokens = tokens
+    if tokens < 1:  # refused: nothing changes, the bucket goes on filling from when it was set
         raise RoomError("rate_limited", retry_after=max(1, math.ceil((1 - tokens) / rate)))
     person.signal_tokens = tokens - 1
+    person.signal_tokens_at = now
 
 
 def relay_signal(
