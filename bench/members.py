@@ -202,6 +202,7 @@ class Member:
             ("disconnect", self.on_disconnect),
         ):
             self.sio.on(event, handler)
+        self.sio.on("*", self.on_other)
 
     # Connection ------------------------------------------------------------------------------
 
@@ -246,6 +247,7 @@ class Member:
         payload = {"meeting_id": self.room.meeting_id, **fields}
         try:
             ack = await self.sio.call(event, payload, timeout=ACK_TIMEOUT)
+            self.received("ack")
         except socketio.exceptions.TimeoutError:
             ack = {"ok": False, "error": {"code": "timeout"}}
         except socketio.exceptions.SocketIOError:
@@ -258,14 +260,24 @@ class Member:
 
     # What arrives ----------------------------------------------------------------------------
 
+    def received(self, event: str) -> None:
+        if self.room.playing:
+            self.room.tally.frames[event] += 1
+
+    def on_other(self, event: str, *args: Any) -> None:
+        self.received(event)
+
     def on_chat(self, data: dict[str, Any]) -> None:
+        self.received("chat")
         self.room.chat_arrived(self.index, str(data.get("text", "")), time.time())
 
     def on_reaction(self, data: dict[str, Any]) -> None:
+        self.received("reaction")
         if self.room.playing:
             self.room.tally.reactions_received += 1
 
     def on_room_state(self, state: dict[str, Any]) -> None:
+        self.received("room_state")
         if self.view is not None and state["version"] <= self.view["version"]:
             return
         self.view = state
@@ -276,6 +288,7 @@ class Member:
 
     def on_facilitator_state(self, state: dict[str, Any]) -> None:
         """The facilitator's client admits whoever waits in the lobby, one by one."""
+        self.received("facilitator_state")
         for waiting in state.get("lobby", []):
             user_id = int(waiting["user_id"])
             if waiting.get("connected") and user_id not in self.admitting:

@@ -134,6 +134,7 @@ def _step_record(
     join.update(failures=dict(joined.join_failures))
     rss, idle = measured["rss"], measured["idle_rss"]
     events = sum(played.events.values())
+    frames = sum(played.frames.values())
     server_cpu_seconds = sum(measured["server_cpu"]) * window / 100
     lag = percentile(played.loop_lag, 99)
     record = {
@@ -145,6 +146,9 @@ def _step_record(
         "floor": floor,
         "reactions": {"sent": played.reactions_sent, "received": played.reactions_received},
         "events_per_s": round(events / window, 1),
+        # What the server sent the members: every event and answer is one WebSocket frame.
+        "frames_per_s": round(sum(played.frames.values()) / window, 1),
+        "frames": dict(played.frames),
         "events": dict(played.events),
         "errors": dict(played.errors),
         "disconnects": played.disconnects + joined.disconnects,
@@ -154,6 +158,7 @@ def _step_record(
             # What one client event costs the server, its fan-out included: unlike latency,
             # this hardly depends on what else the machine is doing.
             "cpu_ms_per_event": round(1000 * server_cpu_seconds / events, 2) if events else None,
+            "cpu_ms_per_frame": round(1000 * server_cpu_seconds / frames, 3) if frames else None,
             "join_cpu_seconds": measured["join_cpu_seconds"],
             "rss_bytes": rss,
             "rss_mb": round(rss / 2**20, 1),

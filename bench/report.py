@@ -50,6 +50,16 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
 
 
+def _frames(step: dict[str, Any]) -> str:
+    """Frames sent to the members per second, and the server's CPU per frame (runs before
+    2026-12-01 did not count them)."""
+    per_s = step.get("frames_per_s")
+    if not per_s:
+        return "-"
+    per_frame = step["server"].get("cpu_ms_per_frame")
+    return f"{per_s:,.0f} ({per_frame:.2f})" if per_frame else f"{per_s:,.0f}"
+
+
 def steps_table(results: dict[str, Any]) -> str:
     ratios = {
         (c["kreds"], row["meetings"]): row for c in results["comparisons"] for row in c["steps"]
@@ -57,10 +67,11 @@ def steps_table(results: dict[str, Any]) -> str:
     lines = [
         "| target | members | window s / deliveries | join p50 / p99 ms "
         "| chat p50 / p99 / max ms | vs bare p99 "
-        "| floor p99 ms | lost / dup | server CPU | CPU ms/event | RSS KB/member (avg / slope) "
+        "| floor p99 ms | lost / dup | server CPU | CPU ms/event | frames/s (CPU ms/frame) "
+        "| RSS KB/member (avg / slope) "
         "| load CPU "
         "| other CPU |",
-        "| --- " + "| ---: " * 12 + "|",
+        "| --- " + "| ---: " * 13 + "|",
     ]
     for target in results["targets"]:
         for step in target["steps"]:
@@ -77,6 +88,7 @@ def steps_table(results: dict[str, Any]) -> str:
                 f"| {_ratio(ratio)} | {_ms(step['floor']['p99_ms'])} "
                 f"| {chat['lost']} / {chat['duplicated']} | {server['cpu_percent']:.0f}% "
                 f"| {_ms(server['cpu_ms_per_event'])} "
+                f"| {_frames(step)} "
                 f"| {server['rss_added_per_member_kb']:.0f} / {_ms(slope)} "
                 f"| {step['loadgen']['cpu_percent']:.0f}% "
                 f"| {step['machine']['other_cpu_percent']:.0f}% |"

@@ -36,6 +36,8 @@ class Tally:
     members: int = 0
     join_failures: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
+    # What the members received from the server while playing, by event ("ack": answers).
+    frames: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: Tally) -> None:
