@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.plan import MODES, App, Pace, Plan, Target, default_targets
-from bench.ramp import CookieJar, compare, run_target
+from bench.ramp import CookieJar, compare, run_side_by_side
 from bench.report import machine, write_outputs
 from bench.servers import Workspace, redis_available
 
@@ -40,6 +40,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="chat deliveries a step measures at least (longer windows at small steps; "
         f"default {MIN_DELIVERIES:,}, 0 with --quick)",
+    )
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=2,
+        help="parts of a step's window per target, taking turns (1: one target after the other)",
     )
     parser.add_argument("--speed", type=float, default=2.0, help="pace: 1 is a real meeting")
     parser.add_argument("--workers", type=int, default=2, help="load-generator processes")
@@ -87,6 +93,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         steps=steps,
         window=window,
         min_deliveries=min_deliveries,
+        parts=max(1, args.parts),
         workers=args.workers,
         limit_ms=args.limit_ms,
         pace=Pace(speed=args.speed),
@@ -94,6 +101,15 @@ def make_plan(args: argparse.Namespace) -> Plan:
         profile_dir=str(args.profile) if args.profile else None,
         server_root=str(args.server_root.resolve()) if args.server_root else None,
     )
+
+
+def side_by_side(targets: list[Target]) -> list[list[Target]]:
+    """The targets that ramp together: Kreds first (it leads), then the bare relay of the same
+    async mode and processes, its reference at the same load."""
+    groups: dict[tuple[str, int], list[Target]] = {}
+    for target in targets:
+        groups.setdefault((target.mode, target.processes), []).append(target)
+    return [sorted(group, key=lambda t: t.app != "kreds") for group in groups.values()]
 
 
 def run(plan: Plan, say: Any = print) -> dict[str, Any]:
@@ -105,20 +121,8 @@ def run(plan: Plan, say: Any = print) -> dict[str, Any]:
         say(f"Seeding {plan.max_meetings} meetings of 7 …")
         workspace.prepare(plan.max_meetings)
         jar = CookieJar(workspace)
-        reached: dict[tuple[str, int], list[int]] = {}
-        for target in plan.targets:
-            steps = plan.steps
-            if target.app == "baseline":
-                # The same loads Kreds was measured at (its last, failing step included).
-                measured = reached.get((target.mode, target.processes))
-                steps = measured if measured else steps
-            reference = target.app == "baseline"
-            result = run_target(
-                target, plan, steps, workspace, jar, say, stop_on_failure=not reference
-            )
-            results.append(result)
-            if target.app == "kreds":
-                reached[(target.mode, target.processes)] = [s["meetings"] for s in result["steps"]]
+        for group in side_by_side(plan.targets):
+            results += run_side_by_side(group, plan, plan.steps, workspace, jar, say)
     finally:
         workspace.close()
     comparisons = []

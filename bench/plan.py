@@ -64,6 +64,9 @@ class Plan:
     window: float = 20.0  # measured seconds per step (at least)
     # Chat deliveries a window should hold at least: small steps measure longer (window_at).
     min_deliveries: int = 0
+    # A step's window is played in this many parts per target, the targets taking turns
+    # (Kreds, relay, relay, Kreds): both are then measured in the same minute (bench/ramp.py).
+    parts: int = 2
     settle: float = 1.0  # quiet seconds after joining, before measuring
     drain: float = 2.0  # seconds to wait for late deliveries after the window
     limit_ms: float = 100.0  # chat fan-out p99 that ends the ramp

@@ -1,10 +1,12 @@
-"""The controller: for each target, start its servers and the load processes, then ramp.
+"""The controller: start Kreds and the bare relay side by side with the load processes, then
+ramp them together.
 
-Each step adds meetings (their members join through the real path), waits a moment, then plays
-``window`` seconds of meeting traffic on every meeting connected so far while the server's CPU
-time and memory are read. The ramp stops after the first step whose chat fan-out p99 passes the
-limit (or that lost, duplicated or misrouted a message, or failed a join): the capacity is the
-members of the last step that passed."""
+Each step adds meetings to each target (their members join through the real path), waits a
+moment, then plays ``window`` seconds of meeting traffic on every meeting of one target connected
+so far while its server's CPU time and memory are read, then the same on the other. The ramp
+stops after the first step whose chat fan-out p99 passes the limit (or that lost, duplicated or
+misrouted a message, or failed a join): the capacity is the members of the last step that
+passed."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 
@@ -29,6 +31,7 @@ from bench.tally import Tally, percentile, summary_ms
 from bench.worker import run_worker
 
 ANSWER_TIMEOUT = 600.0
+T = TypeVar("T")
 Say = Callable[[str], None]
 
 
@@ -167,6 +170,8 @@ def _step_record(
         },
         "machine": {
             "other_cpu_percent": measured["other_cpu"],
+            # The quiet target's servers meanwhile (they answer their members' heartbeats).
+            "partner_cpu_percent": measured["partner_cpu"],
             "load_average": measured["load_average"],
         },
         "loadgen": {
@@ -207,75 +212,169 @@ def _describe(record: dict[str, Any]) -> str:
     )
 
 
-def run_target(
-    target: Target,
+def run_side_by_side(
+    targets: list[Target],
     plan: Plan,
     steps: list[int],
     workspace: Workspace,
     jar: CookieJar,
     say: Say = print,
-    *,
-    stop_on_failure: bool = True,
-) -> dict[str, Any]:
-    """Ramp one target through ``steps`` (meetings) until a step fails (the bare relay, with
-    ``stop_on_failure=False``, runs every step: it is the reference at Kreds' loads).
+) -> list[dict[str, Any]]:
+    """Ramp ``targets`` together through ``steps`` (meetings): Kreds and, as its reference, the
+    bare relay in the same async mode and processes. The first target leads: the ramp stops
+    after its first failing step, and the others have measured every step it ran.
 
-    A step that fails on latency alone is measured once more before it counts: on a shared
-    machine one window can coincide with someone else's burst. Both windows are kept."""
-    say(f"{target.label}:")
+    Every target's servers run for the whole ramp, each with its own members connected. At each
+    step every target gets the new meetings, then the targets take turns: a step's window is
+    played in ``plan.parts`` parts per target, in the order Kreds, relay, relay, Kreds (each
+    target plays while the others sit quiet). Both targets' windows of a step then lie in the
+    same minute and have the same middle in time, so a machine whose speed drifts from one
+    quarter of an hour to the next (this one does) moves both alike: their ratio compares them
+    at the same load. The quiet target's servers only answer their members' heartbeats
+    meanwhile; their CPU time is given beside each step (``partner_cpu_percent``).
+
+    A step at which the lead fails on latency alone is measured once more, every target again,
+    before it counts: on a shared machine one window can coincide with someone else's burst.
+    Both measurements are kept."""
     root = Path(plan.server_root) if plan.server_root else ROOT
-    deployment = Deployment(target, workspace, plan.redis_url, root)
-    deployment.start()
-    pool = LoadPool(plan)
-    redis = redis_server_process() if target.processes > 1 else None
-    records: list[dict[str, Any]] = []
+    deployments = [Deployment(target, workspace, plan.redis_url, root) for target in targets]
+    records: dict[str, list[dict[str, Any]]] = {target.name: [] for target in targets}
+    idle_rss: dict[str, int] = {}
+    pool: LoadPool | None = None
+    say(" and ".join(target.label for target in targets) + ", side by side:")
     try:
+        for deployment in deployments:
+            deployment.start()
+        pool = LoadPool(plan)
+        redis = redis_server_process() if any(t.processes > 1 for t in targets) else None
         time.sleep(1.0)
-        idle_rss = deployment.rss()
+        idle_rss = {d.target.name: d.rss() for d in deployments}
+        active = list(deployments)
+        lead = targets[0].name
         joined_meetings = 0
         windows = 0
         for meetings in steps:
             new = workspace.meetings[joined_meetings:meetings]
-            cookies: dict[str, str] = {}
-            if target.app == "kreds":
-                cookies = jar.cookies_for(deployment.urls[0], new)
-            cpu_before = deployment.cpu_seconds()
-            shares = [new[n :: plan.workers] for n in range(plan.workers)]
-            answers = pool.ask(
-                [
-                    {
-                        "kind": "add",
-                        "meetings": share,
-                        "app": target.app,
-                        "urls": deployment.urls,
-                        "cookies": cookies,
-                    }
-                    for share in shares
-                ]
-            )
-            joined = _merged(answers)
-            join_cpu = round(sum(deployment.cpu_seconds()) - sum(cpu_before), 2)
+            joins = {d.target.name: _join(plan, pool, d, new, jar) for d in active}
             joined_meetings = meetings
             time.sleep(plan.settle)
-            record: dict[str, Any] = {}
+            step: dict[str, dict[str, Any]] = {}
             for attempt in range(2):
-                seconds = plan.window_at(meetings)
-                played, measured = _play(plan, pool, deployment, redis, windows, seconds)
-                windows += 1
-                measured.update(idle_rss=idle_rss, join_cpu_seconds=join_cpu)
-                first, record = record, _step_record(plan, meetings, joined, played, measured)
-                if first:
-                    record["first_window"] = _brief(first)
-                _add_slope(record, records[-1] if records else None)
-                say(_describe(record) + (" (measured again)" if attempt else ""))
-                if record["ok"] or not _latency_only(record):
+                played, windows = _play_step(
+                    plan, pool, active, deployments, redis, windows, meetings
+                )
+                first, step = step, {}
+                for name, (tally, measured) in played.items():
+                    joined, join_cpu = joins[name]
+                    measured.update(idle_rss=idle_rss[name], join_cpu_seconds=join_cpu)
+                    record = _step_record(plan, meetings, joined, tally, measured)
+                    if name in first:
+                        record["first_window"] = _brief(first[name])
+                    _add_slope(record, records[name][-1] if records[name] else None)
+                    again = " (measured again)" if attempt else ""
+                    say(f"  {name}:{_describe(record)[1:]}{again}")
+                    step[name] = record
+                if step[lead]["ok"] or not _latency_only(step[lead]):
                     break
-            records.append(record)
-            if not deployment.alive() or (stop_on_failure and not record["ok"]):
+            for name, record in step.items():
+                records[name].append(record)
+            if not deployments[0].alive() or not step[lead]["ok"]:
                 break
+            active = [d for d in active if d.alive()]
     finally:
-        pool.close()
-        deployment.stop()
+        if pool is not None:
+            pool.close()
+        for deployment in deployments:
+            deployment.stop()
+    return [_result(t, records[t.name], idle_rss.get(t.name)) for t in targets]
+
+
+def _play_step(
+    plan: Plan,
+    pool: LoadPool,
+    active: list[Deployment],
+    everyone: list[Deployment],
+    redis: psutil.Process | None,
+    window: int,
+    meetings: int,
+) -> tuple[dict[str, tuple[Tally, dict[str, Any]]], int]:
+    """One step's window for each active target, played in parts, the targets taking turns
+    (A B B A for two parts): what each counted and measured, its parts together, and the next
+    window number."""
+    seconds = plan.window_at(meetings) / plan.parts
+    parts: dict[str, list[tuple[Tally, dict[str, Any]]]] = {d.target.name: [] for d in active}
+    for deployment in turns(active, plan.parts):
+        partners = [other for other in everyone if other is not deployment]
+        found = _play(plan, pool, deployment, partners, redis, window, seconds)
+        parts[deployment.target.name].append(found)
+        window += 1
+    return {name: _together(found) for name, found in parts.items()}, window
+
+
+def turns(players: list[T], parts: int) -> list[T]:
+    """Who plays when: ``parts`` rounds, every other one in reverse (A B, B A, A B …), so that
+    with an even number of parts each player's windows have the same middle in time."""
+    return [p for part in range(parts) for p in (players if part % 2 == 0 else players[::-1])]
+
+
+def _together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str, Any]]:
+    """The parts of a step's window as one window: counts and samples pooled, CPU shares
+    averaged over the measured time, memory as it was at the end."""
+    tally = Tally()
+    for played, _ in parts:
+        tally.merge(played)
+    tally.members = parts[-1][0].members
+    measures = [measured for _, measured in parts]
+    seconds = sum(m["seconds"] for m in measures)
+
+    def mean(name: str) -> float:
+        return round(sum(m[name] * m["seconds"] for m in measures) / seconds, 1)
+
+    together = dict(measures[-1])
+    together["seconds"] = seconds
+    for name in ("loadgen_cpu", "partner_cpu", "other_cpu"):
+        together[name] = mean(name)
+    if "redis_cpu" in together:
+        together["redis_cpu"] = mean("redis_cpu")
+    per_process = zip(*(m["server_cpu"] for m in measures), strict=True)
+    together["server_cpu"] = [
+        round(
+            sum(share * m["seconds"] for share, m in zip(shares, measures, strict=True)) / seconds,
+            1,
+        )
+        for shares in per_process
+    ]
+    return tally, together
+
+
+def _join(
+    plan: Plan, pool: LoadPool, deployment: Deployment, new: list[dict[str, Any]], jar: CookieJar
+) -> tuple[Tally, float]:
+    """The new meetings join ``deployment`` through the real path: the join tally and the
+    server's CPU seconds for it."""
+    target = deployment.target
+    cookies: dict[str, str] = {}
+    if target.app == "kreds":
+        cookies = jar.cookies_for(deployment.urls[0], new)
+    cpu_before = deployment.cpu_seconds()
+    shares = [new[n :: plan.workers] for n in range(plan.workers)]
+    answers = pool.ask(
+        [
+            {
+                "kind": "add",
+                "target": target.name,
+                "meetings": share,
+                "app": target.app,
+                "urls": deployment.urls,
+                "cookies": cookies,
+            }
+            for share in shares
+        ]
+    )
+    return _merged(answers), round(sum(deployment.cpu_seconds()) - sum(cpu_before), 2)
+
+
+def _result(target: Target, records: list[dict[str, Any]], idle_rss: int | None) -> dict[str, Any]:
     passed = [r["members"] for r in _leading_ok(records)]
     return {
         "target": target.name,
@@ -283,7 +382,7 @@ def run_target(
         "app": target.app,
         "mode": target.mode,
         "processes": target.processes,
-        "idle_rss_mb": round(idle_rss / 2**20, 1) if records else None,
+        "idle_rss_mb": round(idle_rss / 2**20, 1) if records and idle_rss else None,
         "steps": records,
         "capacity_members": max(passed) if passed else 0,
         "stopped_because": _first_failure(records),
@@ -333,28 +432,33 @@ def _play(
     plan: Plan,
     pool: LoadPool,
     deployment: Deployment,
+    partners: list[Deployment],
     redis: psutil.Process | None,
     window: int,
     seconds: float,
 ) -> tuple[Tally, dict[str, Any]]:
+    """One measured window of ``deployment``'s meetings (the ``partners`` sit quiet)."""
     start = time.time() + 0.5
     end = start + seconds
     profilers = _profile(plan, deployment, window, seconds) if plan.profile_dir else []
+    command = {"kind": "play", "target": deployment.target.name, "window": window}
+    command.update(start=start, end=end, drain=plan.drain)
     for pipe in pool.pipes:
-        pipe.send(
-            {"kind": "play", "window": window, "start": start, "end": end, "drain": plan.drain}
-        )
+        pipe.send(command)
     time.sleep(max(0.0, start - time.time()))
     server_before, load_before = deployment.cpu_seconds(), pool.cpu_seconds()
+    partners_before = sum(sum(p.cpu_seconds()) for p in partners)
     redis_before, machine_before = _cpu(redis), _machine_busy()
     time.sleep(max(0.0, end - time.time()))
     server_after, load_after = deployment.cpu_seconds(), pool.cpu_seconds()
-    ours = sum(server_after) - sum(server_before) + load_after - load_before
+    partners_cpu = sum(sum(p.cpu_seconds()) for p in partners) - partners_before
+    ours = sum(server_after) - sum(server_before) + load_after - load_before + partners_cpu
     ours += _cpu(redis) - redis_before
     measured: dict[str, Any] = {
         "seconds": seconds,
         "server_cpu": _cpu_percent(server_before, server_after, seconds),
         "loadgen_cpu": round(100 * (load_after - load_before) / seconds, 1),
+        "partner_cpu": round(100 * partners_cpu / seconds, 1),
         # CPU that other programs on the machine took meanwhile (it competes with the run).
         "other_cpu": round(100 * (_machine_busy() - machine_before - ours) / seconds, 1),
         "load_average": round(os.getloadavg()[0], 2),

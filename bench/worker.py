@@ -2,10 +2,14 @@
 
 The controller sends commands over a pipe and waits for each answer:
 
-- ``add``: join these meetings (log-in cookies given) → the join tally;
-- ``play``: act on the schedule from ``start`` to ``end`` (wall clock), wait ``drain`` seconds
-  for late deliveries, count → the window's tally;
+- ``add``: join these meetings of ``target`` (log-in cookies given) → the join tally;
+- ``play``: act on the schedule of ``target``'s meetings from ``start`` to ``end`` (wall clock),
+  wait ``drain`` seconds for late deliveries, count → the window's tally;
 - ``close``: disconnect everyone and stop.
+
+A worker holds the meetings of every target of the run at once (Kreds and the bare relay are
+measured in turn, step by step): each target is a ``Side`` with its own meetings and books, and
+only the side that plays acts. The others stay connected and quiet.
 
 The schedule is open-loop: each action starts at its planned time whether or not earlier ones
 were answered, so a slow server cannot slow the load down and hide its own latency."""
@@ -29,6 +33,26 @@ Action = Callable[[], Coroutine[Any, Any, None]]
 LAG_TICK = 0.1
 
 
+class Side:
+    """One target's meetings in this worker and their books (the ``Books`` of its rooms).
+
+    The tally runs from one answer to the next: what happens while the side is quiet (a socket
+    that drops while the other target plays) is in its next answer, not lost."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.rooms: list[RoomPlay] = []
+        self.tally = Tally()
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        self.worker.spawn(work)
+
+    def report(self, kind: str) -> dict[str, Any]:
+        answer = {"kind": kind, "tally": self.tally.to_wire()}
+        self.tally = Tally()
+        return answer
+
+
 class Worker:
     def __init__(self, conn: Connection, number: int, pace: Pace, join_concurrency: int) -> None:
         self.conn = conn
@@ -36,8 +60,7 @@ class Worker:
         self.pace = pace
         self.join_concurrency = join_concurrency
         self.rng = random.Random(number)
-        self.rooms: list[RoomPlay] = []
-        self.tally = Tally()
+        self.sides: dict[str, Side] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
@@ -45,18 +68,23 @@ class Worker:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def side(self, target: str) -> Side:
+        return self.sides.setdefault(target, Side(self))
+
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             command: dict[str, Any] = await loop.run_in_executor(None, self.conn.recv)
             kind = command["kind"]
             if kind == "add":
+                side = self.side(command["target"])
                 answer = await self.add(
-                    command["meetings"], command["app"], command["urls"], command["cookies"]
+                    side, command["meetings"], command["app"], command["urls"], command["cookies"]
                 )
             elif kind == "play":
+                side = self.side(command["target"])
                 answer = await self.play(
-                    command["window"], command["start"], command["end"], command["drain"]
+                    side, command["window"], command["start"], command["end"], command["drain"]
                 )
             elif kind == "close":
                 await self.close()
@@ -67,14 +95,18 @@ class Worker:
             self.conn.send(answer)
 
     async def add(
-        self, meetings: list[dict[str, Any]], app: App, urls: list[str], cookies: dict[str, str]
+        self,
+        side: Side,
+        meetings: list[dict[str, Any]],
+        app: App,
+        urls: list[str],
+        cookies: dict[str, str],
     ) -> dict[str, Any]:
-        self.tally = Tally()
         gate = asyncio.Semaphore(self.join_concurrency)
 
         async def join(spec: dict[str, Any]) -> None:
-            room = RoomPlay(spec, app, urls, cookies, self.pace, self, self.rng)
-            self.rooms.append(room)
+            room = RoomPlay(spec, app, urls, cookies, self.pace, side, self.rng)
+            side.rooms.append(room)
             async with gate:
                 await room.join()
 
@@ -83,9 +115,11 @@ class Worker:
         # them, which at a few thousand clients pause this loop for over 100 ms and would count
         # as the server's latency (the server does the same, server/serve.py).
         gc.freeze()
-        return {"kind": "added", "tally": self.tally.to_wire()}
+        return side.report("added")
 
-    def _schedule(self, start: float, end: float) -> list[tuple[float, int, Action]]:
+    def _schedule(
+        self, rooms: list[RoomPlay], start: float, end: float
+    ) -> list[tuple[float, int, Action]]:
         """Every action of the window, in time order: each person's chat and reactions, the
         participants' hands, the facilitator's "next speaker", and a round in some meetings."""
         pace, rng = self.pace, self.rng
@@ -98,7 +132,7 @@ class Worker:
                 planned.append((at, len(planned), action))
                 at += interval
 
-        for room in self.rooms:
+        for room in rooms:
             for member in room.members:
                 if not member.joined:
                     continue
@@ -115,21 +149,23 @@ class Worker:
         heapq.heapify(planned)
         return planned
 
-    async def _watch_lag(self, until: float) -> None:
+    async def _watch_lag(self, tally: Tally, until: float) -> None:
         """How late this loop wakes up: a busy load generator inflates every latency."""
         while time.time() < until:
             before = time.monotonic()
             await asyncio.sleep(LAG_TICK)
-            self.tally.loop_lag.append(max(0.0, time.monotonic() - before - LAG_TICK))
+            tally.loop_lag.append(max(0.0, time.monotonic() - before - LAG_TICK))
 
-    async def play(self, window: int, start: float, end: float, drain: float) -> dict[str, Any]:
-        self.tally = Tally()
-        self.tally.members = sum(1 for room in self.rooms for m in room.members if m.joined)
-        planned = self._schedule(start, end)
+    async def play(
+        self, side: Side, window: int, start: float, end: float, drain: float
+    ) -> dict[str, Any]:
+        rooms = side.rooms
+        side.tally.members = sum(1 for room in rooms for m in room.members if m.joined)
+        planned = self._schedule(rooms, start, end)
         await asyncio.sleep(max(0.0, start - time.time()))
-        for room in self.rooms:
+        for room in rooms:
             room.open_window(window)
-        lag = asyncio.get_running_loop().create_task(self._watch_lag(end))
+        lag = asyncio.get_running_loop().create_task(self._watch_lag(side.tally, end))
         while planned:
             at, _, action = heapq.heappop(planned)
             delay = at - time.time()
@@ -137,13 +173,13 @@ class Worker:
                 await asyncio.sleep(delay)
             self.spawn(action())
         await asyncio.sleep(max(0.0, end - time.time()))
-        for room in self.rooms:
+        for room in rooms:
             room.stop_playing()
         await lag
         await asyncio.sleep(drain)
-        for room in self.rooms:
+        for room in rooms:
             room.close_window()
-        return {"kind": "played", "tally": self.tally.to_wire()}
+        return side.report("played")
 
     async def close(self) -> None:
         gate = asyncio.Semaphore(50)
@@ -152,7 +188,8 @@ class Worker:
             async with gate:
                 await room.leave()
 
-        await asyncio.gather(*(leave(room) for room in self.rooms), return_exceptions=True)
+        rooms = [room for side in self.sides.values() for room in side.rooms]
+        await asyncio.gather(*(leave(room) for room in rooms), return_exceptions=True)
 
 
 def run_worker(conn: Connection, number: int, pace: Pace, join_concurrency: int) -> None:

@@ -1,0 +1,81 @@
+"""Kreds and the bare relay measured side by side: who plays when, how a step's parts become one
+window, and which targets ramp together. No servers: the pieces are plain functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bench.cli import side_by_side
+from bench.plan import Target
+from bench.ramp import _together, turns
+from bench.tally import Tally
+from bench.worker import Side
+
+
+def test_two_parts_are_played_kreds_relay_relay_kreds() -> None:
+    assert turns(["kreds", "relay"], 2) == ["kreds", "relay", "relay", "kreds"]
+    assert turns(["kreds", "relay"], 1) == ["kreds", "relay"]
+    assert turns(["kreds"], 2) == ["kreds", "kreds"]
+
+
+@given(st.integers(min_value=1, max_value=4), st.integers(min_value=1, max_value=3))
+def test_with_an_even_number_of_parts_every_target_is_measured_around_the_same_moment(
+    half: int, players: int
+) -> None:
+    order = turns(list(range(players)), 2 * half)
+    middles = {
+        p: sum(i for i, q in enumerate(order) if q == p) / (2 * half) for p in range(players)
+    }
+    assert len(set(middles.values())) == 1, middles
+
+
+def _part(seconds: float, cpu: float, members: int, latencies: list[float]) -> tuple[Tally, Any]:
+    tally = Tally(chat_latencies=latencies, chat_sent=len(latencies), members=members)
+    measured = {
+        "seconds": seconds,
+        "server_cpu": [cpu],
+        "loadgen_cpu": cpu / 2,
+        "partner_cpu": 1.0,
+        "other_cpu": 0.0,
+        "load_average": 1.0,
+        "rss": int(seconds),
+        "loadgen_rss": 5,
+    }
+    return tally, measured
+
+
+def test_the_parts_of_a_step_count_as_one_window_of_their_whole_length() -> None:
+    tally, measured = _together(
+        [_part(10.0, 10.0, 70, [0.001, 0.002]), _part(20.0, 40.0, 70, [0.003])]
+    )
+    assert tally.chat_latencies == [0.001, 0.002, 0.003] and tally.chat_sent == 3
+    assert tally.members == 70  # the people connected, not the sum of the parts
+    assert measured["seconds"] == 30.0
+    assert measured["server_cpu"] == [30.0]  # weighted by each part's length
+    assert measured["loadgen_cpu"] == 15.0
+    assert measured["rss"] == 20  # memory as it was at the end
+
+
+def test_kreds_leads_the_relay_of_its_own_mode_and_processes() -> None:
+    targets = [
+        Target("kreds", "eventlet"),
+        Target("baseline", "eventlet"),
+        Target("baseline", "gevent"),
+        Target("kreds", "gevent"),
+        Target("kreds", "eventlet", 2),
+    ]
+    assert side_by_side(targets) == [
+        [Target("kreds", "eventlet"), Target("baseline", "eventlet")],
+        [Target("kreds", "gevent"), Target("baseline", "gevent")],
+        [Target("kreds", "eventlet", 2)],
+    ]
+
+
+def test_a_socket_that_drops_while_its_target_is_quiet_is_in_its_next_answer() -> None:
+    side = Side(worker=None)  # type: ignore[arg-type]
+    side.tally.disconnects += 1  # while the other target played
+    assert side.report("played")["tally"]["disconnects"] == 1
+    assert side.report("played")["tally"]["disconnects"] == 0
