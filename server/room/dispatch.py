@@ -66,9 +66,10 @@ def room_event(
     """Register a handler for a client event, with who may send it and its payload model.
 
     ``checks_first``: every way its rule refuses comes before anything in the room changes, so
-    the store need not copy the room to put it back (the relays, which are most of a meeting's
-    events; ``tests/room/test_rules_check_first.py`` holds each of them to it). A bug that raises
-    after the change leaves what the rule changed by then: for these rules, a rate-limit count."""
+    the store need not copy the room to put it back (the relays and the queue, floor and round
+    events, which are most of a meeting's events; ``tests/room/test_rules_check_first.py`` holds
+    each of them to it). A bug that raises after the change leaves what the rule changed by then
+    (a rate-limit count, a raised hand), and the next snapshot shows it."""
 
     def decorate(handler: Handler) -> Handler:
         if name in REGISTRY:

@@ -11,8 +11,8 @@ is green under eventlet's patching): a change works on the room itself, after a 
 taken to put it back if the change raises. Every room event runs a transaction, and copying the
 state in and out (as JSON first, then as a pickle) was the biggest share of an event's time; the
 pickle is skipped (``rollback=False``) for the events whose rule refuses before it changes
-anything (``checks_first`` in :func:`server.room.dispatch.room_event`): the relays, most of a
-meeting's traffic. The Redis store (:mod:`server.room.store_redis`) keeps JSON, which other
+anything (``checks_first`` in :func:`server.room.dispatch.room_event`): the relays and the
+queue, floor and round events, most of a meeting's traffic. The Redis store (:mod:`server.room.store_redis`) keeps JSON, which other
 processes read and which is never unpickled from a shared server. Nothing else in the code keeps
 room state."""
 
@@ -74,8 +74,11 @@ class InMemoryRoomStore:
         self._guard = threading.Lock()
 
     def _lock(self, meeting_id: int) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(meeting_id, threading.Lock())
+        lock = self._locks.get(meeting_id)
+        if lock is None:  # a new lock only for a new room, not one per transaction
+            with self._guard:
+                lock = self._locks.setdefault(meeting_id, threading.Lock())
+        return lock
 
     def transact(
         self,
