@@ -442,7 +442,7 @@ def _play(
     end = start + seconds
     profilers = _profile(plan, deployment, window, seconds) if plan.profile_dir else []
     command = {"kind": "play", "target": deployment.target.name, "window": window}
-    command.update(start=start, end=end, drain=plan.drain)
+    command.update(start=start, end=end, drain=plan.drain, share=1 / plan.parts)
     for pipe in pool.pipes:
         pipe.send(command)
     time.sleep(max(0.0, start - time.time()))

@@ -84,7 +84,12 @@ class Worker:
             elif kind == "play":
                 side = self.side(command["target"])
                 answer = await self.play(
-                    side, command["window"], command["start"], command["end"], command["drain"]
+                    side,
+                    command["window"],
+                    command["start"],
+                    command["end"],
+                    command["drain"],
+                    command.get("share", 1.0),
                 )
             elif kind == "close":
                 await self.close()
@@ -118,10 +123,12 @@ class Worker:
         return side.report("added")
 
     def _schedule(
-        self, rooms: list[RoomPlay], start: float, end: float
+        self, rooms: list[RoomPlay], start: float, end: float, share: float
     ) -> list[tuple[float, int, Action]]:
         """Every action of the window, in time order: each person's chat and reactions, the
-        participants' hands, the facilitator's "next speaker", and a round in some meetings."""
+        participants' hands, the facilitator's "next speaker", and a round in some meetings
+        (``share``: the part of the step's window this is, so that a step in two parts starts as
+        many rounds as a step in one)."""
         pace, rng = self.pace, self.rng
         planned: list[tuple[float, int, Action]] = []
 
@@ -143,7 +150,7 @@ class Worker:
                 else:
                     every(pace.hand_every, member.raise_hand)
             facilitator: Member = room.members[0]
-            if facilitator.joined and rng.random() < pace.round_chance:
+            if facilitator.joined and rng.random() < pace.round_chance * share:
                 at = start + rng.uniform(0, (end - start) / 3)
                 planned.append((at, len(planned), facilitator.start_round))
         heapq.heapify(planned)
@@ -157,11 +164,11 @@ class Worker:
             tally.loop_lag.append(max(0.0, time.monotonic() - before - LAG_TICK))
 
     async def play(
-        self, side: Side, window: int, start: float, end: float, drain: float
+        self, side: Side, window: int, start: float, end: float, drain: float, share: float
     ) -> dict[str, Any]:
         rooms = side.rooms
         side.tally.members = sum(1 for room in rooms for m in room.members if m.joined)
-        planned = self._schedule(rooms, start, end)
+        planned = self._schedule(rooms, start, end, share)
         await asyncio.sleep(max(0.0, start - time.time()))
         for room in rooms:
             room.open_window(window)
