@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.plan import MODES, App, Pace, Plan, Target, default_targets
-from bench.ramp import CookieJar, compare, run_side_by_side
+from bench.ramp import CookieJar, run_side_by_side
+from bench.records import compare
 from bench.report import machine, write_outputs
 from bench.servers import Workspace, redis_available
 

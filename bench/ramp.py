@@ -26,8 +26,9 @@ import psutil
 
 from bench.logins import LogIn, log_in_all
 from bench.plan import Plan, Target
+from bench.records import add_slope, brief, describe, latency_only, result, step_record
 from bench.servers import ROOT, Deployment, Workspace, redis_server_process
-from bench.tally import Tally, percentile, summary_ms
+from bench.tally import Tally, summary_ms
 from bench.worker import run_worker
 
 ANSWER_TIMEOUT = 600.0
@@ -108,110 +109,6 @@ def _cpu_percent(before: list[float], after: list[float], seconds: float) -> lis
     return [round(100 * (b - a) / seconds, 1) for a, b in zip(before, after, strict=True)]
 
 
-def _step_record(
-    plan: Plan,
-    meetings: int,
-    joined: Tally,
-    played: Tally,
-    measured: dict[str, Any],
-) -> dict[str, Any]:
-    members = played.members
-    window = measured["seconds"]
-    chat = summary_ms(played.chat_latencies)
-    chat.update(
-        sent=played.chat_sent,
-        refused=played.chat_refused,
-        expected=played.chat_expected,
-        delivered=played.chat_delivered,
-        lost=played.chat_lost,
-        duplicated=played.chat_duplicated,
-        late=played.chat_late,
-        misrouted=played.chat_misrouted,
-        unexpected=played.chat_unexpected,
-        sent_per_s=round(played.chat_sent / window, 1),
-        deliveries_per_s=round(played.chat_delivered / window, 1),
-    )
-    floor = summary_ms(played.floor_latencies)
-    floor.update(changes=played.floor_changes, missed=played.floor_missed)
-    join = summary_ms(joined.join_seconds)
-    join.update(failures=dict(joined.join_failures))
-    rss, idle = measured["rss"], measured["idle_rss"]
-    events = sum(played.events.values())
-    frames = sum(played.frames.values())
-    server_cpu_seconds = sum(measured["server_cpu"]) * window / 100
-    lag = percentile(played.loop_lag, 99)
-    record = {
-        "meetings": meetings,
-        "members": members,
-        "window_s": window,
-        "join": join,
-        "chat": chat,
-        "floor": floor,
-        "reactions": {"sent": played.reactions_sent, "received": played.reactions_received},
-        "events_per_s": round(events / window, 1),
-        # What the server sent the members: every event and answer is one WebSocket frame.
-        "frames_per_s": round(frames / window, 1),
-        "frames": dict(played.frames),
-        "events": dict(played.events),
-        "errors": dict(played.errors),
-        "disconnects": played.disconnects + joined.disconnects,
-        "server": {
-            "cpu_percent": round(sum(measured["server_cpu"]), 1),
-            "cpu_percent_per_process": measured["server_cpu"],
-            # What one client event costs the server, its fan-out included: unlike latency,
-            # this hardly depends on what else the machine is doing.
-            "cpu_ms_per_event": round(1000 * server_cpu_seconds / events, 2) if events else None,
-            "cpu_ms_per_frame": round(1000 * server_cpu_seconds / frames, 3) if frames else None,
-            "join_cpu_seconds": measured["join_cpu_seconds"],
-            "rss_bytes": rss,
-            "rss_mb": round(rss / 2**20, 1),
-            "rss_per_member_kb": round(rss / max(members, 1) / 1024, 1),
-            "rss_added_per_member_kb": round((rss - idle) / max(members, 1) / 1024, 1),
-        },
-        "machine": {
-            "other_cpu_percent": measured["other_cpu"],
-            # The quiet target's servers meanwhile (they answer their members' heartbeats).
-            "partner_cpu_percent": measured["partner_cpu"],
-            "load_average": measured["load_average"],
-        },
-        "loadgen": {
-            "cpu_percent": measured["loadgen_cpu"],
-            "rss_mb": round(measured["loadgen_rss"] / 2**20, 1),
-            "loop_lag_p99_ms": None if lag is None else round(lag * 1000, 1),
-        },
-    }
-    if measured.get("redis_cpu") is not None:
-        record["redis_cpu_percent"] = measured["redis_cpu"]
-    problems = []
-    if chat["p99_ms"] is None or chat["p99_ms"] > plan.limit_ms:
-        problems.append(f"chat p99 {chat['p99_ms']} ms > {plan.limit_ms:g} ms")
-    for name in ("lost", "duplicated", "misrouted", "unexpected"):
-        if chat[name]:
-            problems.append(f"{chat[name]} chat deliveries {name}")
-    if sum(joined.join_failures.values()) or members < meetings * 7:
-        problems.append(f"{members} of {meetings * 7} members joined")
-    if record["disconnects"]:
-        problems.append(f"{record['disconnects']} unexpected disconnects")
-    record["ok"] = not problems
-    record["problems"] = problems
-    return record
-
-
-def _describe(record: dict[str, Any]) -> str:
-    chat, floor, server = record["chat"], record["floor"], record["server"]
-    return (
-        f"  {record['members']:>5} members: join p99 {record['join']['p99_ms']} ms, "
-        f"chat p50/p99/max {chat['p50_ms']}/{chat['p99_ms']}/{chat['max_ms']} ms "
-        f"({chat['deliveries_per_s']}/s, lost {chat['lost']}, dup {chat['duplicated']}), "
-        f"floor p99 {floor['p99_ms']} ms, server CPU {server['cpu_percent']}% "
-        f"RSS {server['rss_mb']} MB ({server['rss_added_per_member_kb']} KB/member added, "
-        f"{server['rss_slope_per_member_kb']} KB/member slope), "
-        f"load CPU {record['loadgen']['cpu_percent']}% lag p99 "
-        f"{record['loadgen']['loop_lag_p99_ms']} ms, other programs' CPU "
-        f"{record['machine']['other_cpu_percent']}%" + ("" if record["ok"] else " — STOP")
-    )
-
-
 def run_side_by_side(
     targets: list[Target],
     plan: Plan,
@@ -267,14 +164,14 @@ def run_side_by_side(
                 for name, (tally, measured) in played.items():
                     joined, join_cpu = joins[name]
                     measured.update(idle_rss=idle_rss[name], join_cpu_seconds=join_cpu)
-                    record = _step_record(plan, meetings, joined, tally, measured)
+                    record = step_record(plan, meetings, joined, tally, measured)
                     if name in first:
-                        record["first_window"] = _brief(first[name])
-                    _add_slope(record, records[name][-1] if records[name] else None)
+                        record["first_window"] = brief(first[name])
+                    add_slope(record, records[name][-1] if records[name] else None)
                     again = " (measured again)" if attempt else ""
-                    say(f"  {name}:{_describe(record)[1:]}{again}")
+                    say(f"  {name}:{describe(record)[1:]}{again}")
                     step[name] = record
-                if step[lead]["ok"] or not _latency_only(step[lead]):
+                if step[lead]["ok"] or not latency_only(step[lead]):
                     break
             for name, record in step.items():
                 records[name].append(record)
@@ -286,7 +183,7 @@ def run_side_by_side(
             pool.close()
         for deployment in deployments:
             deployment.stop()
-    return [_result(t, records[t.name], idle_rss.get(t.name)) for t in targets]
+    return [result(t, records[t.name], idle_rss.get(t.name)) for t in targets]
 
 
 def _play_step(
@@ -308,7 +205,7 @@ def _play_step(
         found = _play(plan, pool, deployment, partners, redis, window, seconds)
         parts[deployment.target.name].append(found)
         window += 1
-    return {name: _together(found) for name, found in parts.items()}, window
+    return {name: together(found) for name, found in parts.items()}, window
 
 
 def turns(players: list[T], parts: int) -> list[T]:
@@ -317,7 +214,7 @@ def turns(players: list[T], parts: int) -> list[T]:
     return [p for part in range(parts) for p in (players if part % 2 == 0 else players[::-1])]
 
 
-def _together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str, Any]]:
+def together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str, Any]]:
     """The parts of a step's window as one window: counts and samples pooled, CPU shares
     averaged over the measured time, memory as it was at the end."""
     tally = Tally()
@@ -372,60 +269,6 @@ def _join(
         ]
     )
     return _merged(answers), round(sum(deployment.cpu_seconds()) - sum(cpu_before), 2)
-
-
-def _result(target: Target, records: list[dict[str, Any]], idle_rss: int | None) -> dict[str, Any]:
-    passed = [r["members"] for r in _leading_ok(records)]
-    return {
-        "target": target.name,
-        "label": target.label,
-        "app": target.app,
-        "mode": target.mode,
-        "processes": target.processes,
-        "idle_rss_mb": round(idle_rss / 2**20, 1) if records and idle_rss else None,
-        "steps": records,
-        "capacity_members": max(passed) if passed else 0,
-        "stopped_because": _first_failure(records),
-    }
-
-
-def _add_slope(record: dict[str, Any], previous: dict[str, Any] | None) -> None:
-    """Memory per member as the slope between two steps: what one more member costs, without
-    the start-up and warm-up memory that dominates the first steps' averages."""
-    slope = None
-    if previous is not None and record["members"] > previous["members"]:
-        grown = record["server"]["rss_bytes"] - previous["server"]["rss_bytes"]
-        slope = round(grown / 1024 / (record["members"] - previous["members"]), 1)
-    record["server"]["rss_slope_per_member_kb"] = slope
-
-
-def _latency_only(record: dict[str, Any]) -> bool:
-    return all(problem.startswith("chat p99") for problem in record["problems"])
-
-
-def _brief(record: dict[str, Any]) -> dict[str, Any]:
-    """What the first of two windows of a step measured."""
-    return {
-        "chat_p99_ms": record["chat"]["p99_ms"],
-        "floor_p99_ms": record["floor"]["p99_ms"],
-        "other_cpu_percent": record["machine"]["other_cpu_percent"],
-        "problems": record["problems"],
-    }
-
-
-def _first_failure(records: list[dict[str, Any]]) -> list[str]:
-    """Why the first failing step failed (the bare relay goes on after it: it is a reference)."""
-    failing = next((r for r in records if not r["ok"]), None)
-    return list(failing["problems"]) if failing is not None else []
-
-
-def _leading_ok(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = []
-    for record in records:
-        if not record["ok"]:
-            break
-        found.append(record)
-    return found
 
 
 def _play(
@@ -514,36 +357,3 @@ def _cpu(process: psutil.Process | None) -> float:
         return 0.0
     times = process.cpu_times()
     return float(times.user + times.system)
-
-
-def compare(kreds: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
-    """Kreds' figures as ratios of the bare relay's, step by step at the same load."""
-    theirs = {r["meetings"]: r for r in baseline["steps"]}
-    rows = []
-    for ours in kreds["steps"]:
-        other = theirs.get(ours["meetings"])
-        if other is None:
-            continue
-        rows.append(
-            {
-                "meetings": ours["meetings"],
-                "members": ours["members"],
-                "chat_p50": _ratio(ours["chat"]["p50_ms"], other["chat"]["p50_ms"]),
-                "chat_p99": _ratio(ours["chat"]["p99_ms"], other["chat"]["p99_ms"]),
-                "server_cpu": _ratio(ours["server"]["cpu_percent"], other["server"]["cpu_percent"]),
-                "cpu_per_event": _ratio(
-                    ours["server"]["cpu_ms_per_event"], other["server"]["cpu_ms_per_event"]
-                ),
-                "rss_per_member": _ratio(
-                    ours["server"]["rss_per_member_kb"], other["server"]["rss_per_member_kb"]
-                ),
-                "join_p99": _ratio(ours["join"]["p99_ms"], other["join"]["p99_ms"]),
-            }
-        )
-    return {"kreds": kreds["target"], "baseline": baseline["target"], "steps": rows}
-
-
-def _ratio(ours: float | None, theirs: float | None) -> float | None:
-    if ours is None or not theirs:
-        return None
-    return round(ours / theirs, 2)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bench.cli import side_by_side
 from bench.plan import Target
-from bench.ramp import _together, turns
+from bench.ramp import together, turns
 from bench.tally import Tally
 from bench.worker import Side
 
@@ -48,7 +48,7 @@ def _part(seconds: float, cpu: float, members: int, latencies: list[float]) -> t
 
 
 def test_the_parts_of_a_step_count_as_one_window_of_their_whole_length() -> None:
-    tally, measured = _together(
+    tally, measured = together(
         [_part(10.0, 10.0, 70, [0.001, 0.002]), _part(20.0, 40.0, 70, [0.003])]
     )
     assert tally.chat_latencies == [0.001, 0.002, 0.003] and tally.chat_sent == 3
