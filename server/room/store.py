@@ -12,9 +12,9 @@ taken to put it back if the change raises. Every room event runs a transaction, 
 state in and out (as JSON first, then as a pickle) was the biggest share of an event's time; the
 pickle is skipped (``rollback=False``) for the events whose rule refuses before it changes
 anything (``checks_first`` in :func:`server.room.dispatch.room_event`): the relays and the
-queue, floor and round events, most of a meeting's traffic. The Redis store (:mod:`server.room.store_redis`) keeps JSON, which other
-processes read and which is never unpickled from a shared server. Nothing else in the code keeps
-room state."""
+queue, floor and round events, most of a meeting's traffic. The Redis store
+(:mod:`server.room.store_redis`) keeps JSON, which other processes read and which is never
+unpickled from a shared server. Nothing else in the code keeps room state."""
 
 from __future__ import annotations
 
