@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -224,24 +224,18 @@ def together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str
     measures = [measured for _, measured in parts]
     seconds = sum(m["seconds"] for m in measures)
 
-    def mean(name: str) -> float:
-        return round(sum(m[name] * m["seconds"] for m in measures) / seconds, 1)
+    def mean(values: Iterable[float]) -> float:
+        """Weighted by each part's length."""
+        weighted = sum(v * m["seconds"] for v, m in zip(values, measures, strict=True))
+        return round(weighted / seconds, 1)
 
-    together = dict(measures[-1])
-    together["seconds"] = seconds
-    for name in ("loadgen_cpu", "partner_cpu", "other_cpu"):
-        together[name] = mean(name)
-    if "redis_cpu" in together:
-        together["redis_cpu"] = mean("redis_cpu")
+    whole = {**measures[-1], "seconds": seconds}
+    for name in ("loadgen_cpu", "partner_cpu", "other_cpu", "redis_cpu"):
+        if name in whole:
+            whole[name] = mean(m[name] for m in measures)
     per_process = zip(*(m["server_cpu"] for m in measures), strict=True)
-    together["server_cpu"] = [
-        round(
-            sum(share * m["seconds"] for share, m in zip(shares, measures, strict=True)) / seconds,
-            1,
-        )
-        for shares in per_process
-    ]
-    return tally, together
+    whole["server_cpu"] = [mean(shares) for shares in per_process]
+    return tally, whole
 
 
 def _join(

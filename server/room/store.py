@@ -90,14 +90,12 @@ class InMemoryRoomStore:
     ) -> T:
         with self._lock(meeting_id):
             state = self._rooms.get(meeting_id)
-            before: bytes | None = None
-            if state is not None:
-                if rollback:
-                    before = _freeze(state)  # the room as it was, should fn raise
-            elif create is not None:
+            # The room as it was, should fn raise (a new room is simply not kept).
+            before = _freeze(state) if state is not None and rollback else None
+            if state is None:
+                if create is None:
+                    raise RoomError("not_open")
                 state = create()
-            else:
-                raise RoomError("not_open")
             try:
                 result = fn(state)
             except BaseException:
