@@ -5,10 +5,13 @@ in-memory store keeps (who is here and the order of things: presence, lobby, loc
 round, bars, timer tokens, the facilitator-away hold), never anything anyone said. Chat, private
 lines, signals and topic texts only pass through the Socket.IO message queue (pub/sub, not stored).
 
-A change is an optimistic transaction: WATCH the key, read it, run the rule, then MULTI/SET/EXEC.
-When another process changed the room in between, EXEC fails and the rule runs again on the new
-state (rules are plain functions of the state, so running one again is safe). Every write sets an
-expiry (the meeting's closing time plus a margin): a room that nobody ends still disappears.
+A change is optimistic: read the key, run the rule, then write the result with a compare-and-set
+script (:data:`SWAP`), which writes only if the key still holds what was read. When another
+process changed the room in between, nothing is written and the rule runs again on the new state
+(rules are plain functions of the state, so running one again is safe). That is two round trips
+per event, where WATCH, GET and MULTI/SET/EXEC took three; a rule that leaves the room as it was
+(the same JSON) writes nothing. Every write sets an expiry (the meeting's closing time plus a
+margin): a room that nobody ends still disappears.
 
 redis-py is imported here, and this module only when Redis is configured: after the server's
 monkey-patching (``server.serve``), as it must be."""
@@ -36,6 +39,14 @@ MIN_EXPIRY_SECONDS = 600
 # Optimistic retries before giving up with "internal" (nothing changed). Conflicts only happen
 # when several processes change the same room at the same moment; a few retries absorb that.
 MAX_ATTEMPTS = 200
+# KEYS[1]: the room. ARGV: what was read ('' for no key), what to write ('' to delete), expiry.
+SWAP = """
+local current = redis.call('GET', KEYS[1])
+if current ~= (ARGV[1] ~= '' and ARGV[1] or false) then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1])
+else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 1
+"""
 
 
 def connect(url: str, *, blocking: bool = False) -> redis.Redis:
@@ -57,6 +68,7 @@ class RedisRoomStore:
         self.client = client
         self.prefix = prefix
         self.clock = clock
+        self._swap = client.register_script(SWAP)
         # Counted for the metrics (how often processes collided on a room).
         self.conflicts = 0
 
@@ -77,27 +89,25 @@ class RedisRoomStore:
     ) -> T:
         key = self.key(meeting_id)
         for attempt in range(MAX_ATTEMPTS):
-            with self.client.pipeline() as pipe:
-                try:
-                    pipe.watch(key)
-                    stored: Any = pipe.get(key)
-                    if stored is not None:
-                        state = RoomState.from_dict(json.loads(stored))
-                    elif create is not None:
-                        state = create()
-                    else:
-                        raise RoomError("not_open")
-                    # If fn raises, nothing is written (the pipeline is reset on leaving ``with``).
-                    result = fn(state)
-                    pipe.multi()
-                    if state.ended:
-                        pipe.delete(key)
-                    else:
-                        pipe.set(key, json.dumps(state.to_dict()), ex=self._expiry(state))
-                    pipe.execute()
-                    return result
-                except redis.WatchError:
-                    self.conflicts += 1
+            stored: Any = self.client.get(key)
+            if stored is not None:
+                state = RoomState.from_dict(json.loads(stored))
+            elif create is not None:
+                state = create()
+            else:
+                raise RoomError("not_open")
+            # If fn raises, nothing is written.
+            result = fn(state)
+            if state.ended:
+                written = ""
+            else:
+                written = json.dumps(state.to_dict())
+                if stored is not None and written.encode() == stored:
+                    return result  # nothing changed: nothing to write
+            read = stored if stored is not None else ""
+            if self._swap(keys=[key], args=[read, written, self._expiry(state)]):
+                return result
+            self.conflicts += 1
             # Another process won the race: try again on its result, a little later each time.
             time.sleep(random.uniform(0, 0.001 * min(attempt, 20)))
         log.error("room store: gave up after %d conflicting attempts", MAX_ATTEMPTS)

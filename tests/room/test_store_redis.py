@@ -75,6 +75,33 @@ def test_every_write_sets_an_expiry_past_the_meetings_end(
     assert 7200 + EXPIRY_MARGIN_SECONDS - 5 <= ttl <= 7200 + EXPIRY_MARGIN_SECONDS
 
 
+def test_a_rule_that_changes_nothing_writes_nothing(
+    store: RedisRoomStore, redis_client: redis.Redis
+) -> None:
+    store.transact(7, lambda s: None, create=lambda: running_room(3))
+    redis_client.expire(store.key(7), 42)  # a write would set the meeting's expiry again
+    assert store.transact(7, lambda s: len(s.in_room())) == 4
+    assert 0 < redis_client.ttl(store.key(7)) <= 42
+
+
+def test_a_change_another_process_made_meanwhile_is_kept(prefix: str) -> None:
+    mine = RedisRoomStore(redis.Redis.from_url(REDIS_URL), prefix)
+    other = RedisRoomStore(redis.Redis.from_url(REDIS_URL), prefix)
+    mine.transact(7, lambda s: None, create=new_state)
+    seen: list[int] = []
+
+    def count(state: RoomState) -> None:
+        seen.append(state.seq)
+        if len(seen) == 1:  # the other process writes between this read and this write
+            other.transact(7, lambda s: s.next_id("x"))
+        state.next_id("y")
+
+    mine.transact(7, count)
+    state = mine.get(7)
+    assert seen == [0, 1] and mine.conflicts == 1
+    assert state is not None and state.seq == 2
+
+
 def test_the_whole_state_round_trips(store: RedisRoomStore) -> None:
     state = running_room(3, co=True)
     rules.raise_hand(state, 11, T0)
