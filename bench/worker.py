@@ -170,6 +170,29 @@ class Worker:
         side.tally.members = sum(1 for room in rooms for m in room.members if m.joined)
         planned = self._schedule(rooms, start, end, share)
         await asyncio.sleep(max(0.0, start - time.time()))
+        # This loop's own collector is off while the window plays and drains: its passes paused
+        # the loop for 3-9 ms (youngest generation), 12-27 ms (middle) and 37-57 ms (full) a few
+        # times a window at 2,000 members, Kreds' windows and the relay's alike, and every
+        # delivery to this worker's members waited, counted as the server's latency. What piled
+        # up is collected after the count, before the next window.
+        gc.disable()
+        try:
+            await self._play_window(side, window, end, drain, planned)
+        finally:
+            gc.enable()
+        gc.collect()
+        gc.freeze()
+        return side.report("played")
+
+    async def _play_window(
+        self,
+        side: Side,
+        window: int,
+        end: float,
+        drain: float,
+        planned: list[tuple[float, int, Action]],
+    ) -> None:
+        rooms = side.rooms
         for room in rooms:
             room.open_window(window)
         lag = asyncio.get_running_loop().create_task(self._watch_lag(side.tally, end))
@@ -186,7 +209,6 @@ class Worker:
         await asyncio.sleep(drain)
         for room in rooms:
             room.close_window()
-        return side.report("played")
 
     async def close(self) -> None:
         gate = asyncio.Semaphore(50)
