@@ -17,6 +17,7 @@ DEFAULT_MAX_CONNECTIONS = 10_000
 # collector's full passes").
 DEFAULT_FREEZE_SECONDS = 10
 FULL_COLLECTION_SECONDS = 3600
+NO_AUTOMATIC_FULL_PASS = 1_000_000  # middle-generation passes before a full one: never, here
 
 
 def patch_for_async_mode(mode: str) -> None:
@@ -38,15 +39,23 @@ def freeze_long_lived(socketio: Any) -> None:
     every one of them whenever enough new objects have survived: at 2,000 members that is about
     330,000 objects, a pause of over 200 ms every few seconds, in which nothing is sent. Every
     ``KREDS_GC_FREEZE_SECONDS`` (0: never) what has survived so far is frozen (``gc.freeze``), so a
-    full pass walks only what is newer. Frozen objects are still freed when nothing refers to
-    them; only reference cycles among them wait, for the full pass that runs over everything once
-    an hour. What start-up made (modules, the app, the catalogues) is frozen at once, whatever
-    the setting: it lives as long as the process."""
+    full pass walks only what is newer, and no full pass runs by itself in between: the
+    youngest and middle generations' passes free the cycles of an event, and the full ones found
+    almost nothing left. Frozen objects are still freed when nothing refers to them; only
+    reference cycles among them wait, for the full pass that runs over everything once an hour.
+    What start-up made (modules, the app, the catalogues) is frozen at once, whatever the
+    setting: it lives as long as the process."""
     gc.collect()
     gc.freeze()
     every = int(os.environ.get("KREDS_GC_FREEZE_SECONDS", DEFAULT_FREEZE_SECONDS))
     if every <= 0:
         return
+    # No automatic full passes between the freezes: each walked everything that had survived
+    # since the last freeze (20-110 ms at a thousand members) and found almost nothing to free
+    # (docs/benchmarks.md, "The collector's passes"); the freeze moves those survivors out all
+    # the same, and the hourly pass below frees the rare cycles among them.
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
 
     def freeze_now_and_then() -> None:
         waited = 0

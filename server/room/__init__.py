@@ -6,6 +6,8 @@ database side. docs/protocol.md describes the wire protocol."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Flask
 
 
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
         serializer=sockets.Packet,
     )
     _keep_socket_sessions(app)
+    _route_socket_path(app)
     init_runtime(app)
     dispatch.register(socketio)
 
@@ -59,6 +62,41 @@ def _keep_socket_sessions(app: Flask) -> None:
 
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = SocketSessionInterface()
+
+
+def _route_socket_path(app: Flask) -> None:
+    """Give the Socket.IO path rules in the app's URL map.
+
+    Flask-SocketIO pushes a request context for every event, and pushing one matches the
+    connection's URL against the app's rules. Without a rule for it, werkzeug raises ``NotFound``
+    (``WebsocketMismatch`` for a WebSocket) and Flask keeps it on the request with its
+    traceback, so the matcher's frames and the request end up in a reference cycle: about 56
+    objects per event that only the garbage collector frees, and its passes pause every socket
+    of the process (docs/benchmarks.md, "The collector's passes"). Engine.IO answers this path
+    before Flask sees it, so the view never runs; if it did, it would answer 404. Its policy is
+    "public" as far as HTTP goes: the socket itself is refused to anyone not logged in
+    (:func:`server.room.dispatch.on_connect`)."""
+    from flask import abort
+
+    from server.access import access
+
+    @access("public")
+    def socket_path() -> NoReturn:
+        abort(404)
+
+    # One rule for WebSocket connections (werkzeug matches them only to rules that say so),
+    # one for Engine.IO's long-polling.
+    for endpoint, options in (
+        ("socket_path", {"methods": ["GET", "POST"]}),
+        ("socket_path_websocket", {"methods": ["GET"], "websocket": True}),
+    ):
+        app.add_url_rule(
+            "/socket.io/",
+            endpoint=endpoint,
+            view_func=socket_path,
+            strict_slashes=False,
+            **options,
+        )
 
 
 def disconnect_user(user_id: int) -> None:

@@ -3,12 +3,20 @@ more connections than eventlet's own default of 1,024."""
 
 from __future__ import annotations
 
+import gc
 import socket
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
 
-from server.serve import DEFAULT_MAX_CONNECTIONS, server_options
+from server.serve import (
+    DEFAULT_MAX_CONNECTIONS,
+    NO_AUTOMATIC_FULL_PASS,
+    freeze_long_lived,
+    server_options,
+)
 from tests.live_server import LiveServer
 
 
@@ -22,6 +30,45 @@ def test_eventlet_holds_the_configured_number_of_connections(monkeypatch):
 def test_threading_is_allowed_without_a_terminal():
     assert server_options("threading") == {"allow_unsafe_werkzeug": True}
     assert server_options("gevent") == {}
+
+
+class BackgroundTasks:
+    """Stands in for Flask-SocketIO's ``start_background_task``: notes the task, runs nothing."""
+
+    def __init__(self) -> None:
+        self.started: list[Callable[[], Any]] = []
+
+    def start_background_task(self, task: Callable[[], Any]) -> None:
+        self.started.append(task)
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    yield
+    gc.set_threshold(*threshold)
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_freezing_process_leaves_full_passes_to_the_hourly_one(monkeypatch):
+    monkeypatch.delenv("KREDS_GC_FREEZE_SECONDS", raising=False)
+    young, middle, _ = gc.get_threshold()
+    tasks = BackgroundTasks()
+    freeze_long_lived(tasks)
+    assert gc.get_threshold() == (young, middle, NO_AUTOMATIC_FULL_PASS)
+    assert len(tasks.started) == 1  # the freezes and the hourly full pass
+    assert gc.get_freeze_count() > 0  # start-up is frozen at once
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_process_that_never_freezes_keeps_the_collector_s_full_passes(monkeypatch):
+    monkeypatch.setenv("KREDS_GC_FREEZE_SECONDS", "0")
+    before = gc.get_threshold()
+    tasks = BackgroundTasks()
+    freeze_long_lived(tasks)
+    assert gc.get_threshold() == before
+    assert tasks.started == []
 
 
 @pytest.mark.live
