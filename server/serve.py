@@ -51,7 +51,7 @@ def freeze_long_lived(socketio: Any) -> None:
     if every <= 0:
         return
     # No automatic full passes between the freezes: each walked everything that had survived
-    # since the last freeze (20-110 ms at a thousand members) and found almost nothing to free
+    # since the last freeze (20-65 ms at a thousand members) and found almost nothing to free
     # (docs/benchmarks.md, "The collector's passes"); the freeze moves those survivors out all
     # the same, and the hourly pass below frees the rare cycles among them.
     young, middle, _ = gc.get_threshold()
