@@ -84,14 +84,16 @@ def _route_socket_path(app: Flask) -> None:
     def socket_path() -> NoReturn:
         abort(404)
 
-    # One rule for WebSocket connections (werkzeug matches them only to rules that say so),
-    # one for Engine.IO's long-polling.
+    # The path Flask-SocketIO's middleware (just put in front of the app) answers, "/socket.io/"
+    # unless configured otherwise. One rule for WebSocket connections (werkzeug matches them
+    # only to rules that say so), one for Engine.IO's long-polling.
+    path = str(app.wsgi_app.engineio_path)  # type: ignore[attr-defined]
     for endpoint, options in (
         ("socket_path", {"methods": ["GET", "POST"]}),
         ("socket_path_websocket", {"methods": ["GET"], "websocket": True}),
     ):
         app.add_url_rule(
-            "/socket.io/",
+            path,
             endpoint=endpoint,
             view_func=socket_path,
             strict_slashes=False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ ENVIRON = {
     "SERVER_NAME": "127.0.0.1",
     "SERVER_PORT": "5000",
     "HTTP_HOST": "127.0.0.1:5000",
+    "wsgi.url_scheme": "http",
 }
 
 
@@ -42,36 +43,31 @@ ENVIRON = {
     ids=["websocket", "polling", "polling-post", "no-slash"],
 )
 def test_an_event_s_request_context_finds_a_rule(app: Flask, extra: dict[str, str]) -> None:
-    with app.request_context({**ENVIRON, "wsgi.url_scheme": "http", **extra}):
+    with app.request_context({**ENVIRON, **extra}):
         assert request.routing_exception is None
         assert request.endpoint in ("socket_path", "socket_path_websocket")
 
 
-@pytest.fixture
-def kept_garbage() -> Iterator[Callable[[Callable[[], Any]], list[Any]]]:
-    def collect(action: Callable[[], Any]) -> list[Any]:
-        for _ in range(5):  # what earlier tests left (their apps' finalizers free more)
-            if not gc.collect():
-                break
-        gc.disable()
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        try:
-            for _ in range(EVENTS):
-                action()
-            gc.collect()
-            return list(gc.garbage)
-        finally:
-            gc.set_debug(0)
-            gc.garbage.clear()
-            gc.enable()
-
-    yield collect
+def kept_garbage(action: Callable[[], Any]) -> list[Any]:
+    """The cyclic garbage that ``EVENTS`` calls of ``action`` leave for the collector."""
+    for _ in range(5):  # what earlier tests left (their apps' finalizers free more)
+        if not gc.collect():
+            break
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(EVENTS):
+            action()
+        gc.collect()
+        return list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
 
 
 @pytest.mark.parametrize("event", ["chat", "react"])
-def test_a_room_event_leaves_no_cycles_but_werkzeug_s_own(
-    meeting: LiveMeeting, kept_garbage: Callable[[Callable[[], Any]], list[Any]], event: str
-) -> None:
+def test_a_room_event_leaves_no_cycles_but_werkzeug_s_own(meeting: LiveMeeting, event: str) -> None:
     person = meeting.participants[0]
     fields = {"text": "hello there"} if event == "chat" else {"kind": "hear_you"}
     assert person.send(event, **fields)["ok"]
