@@ -229,13 +229,28 @@ def together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str
         weighted = sum(v * m["seconds"] for v, m in zip(values, measures, strict=True))
         return round(weighted / seconds, 1)
 
-    whole = {**measures[-1], "seconds": seconds}
+    whole = {**measures[-1], "seconds": seconds, "parts": [part_brief(*found) for found in parts]}
     for name in ("loadgen_cpu", "partner_cpu", "other_cpu", "redis_cpu"):
         if name in whole:
             whole[name] = mean(m[name] for m in measures)
     per_process = zip(*(m["server_cpu"] for m in measures), strict=True)
     whole["server_cpu"] = [mean(shares) for shares in per_process]
     return tally, whole
+
+
+def part_brief(tally: Tally, measured: dict[str, Any]) -> dict[str, Any]:
+    """One part of a window, in the order played: whether a step's tail came from one moment
+    (one part far out) or from all of it."""
+    chat = summary_ms(tally.chat_latencies)
+    lag = summary_ms(tally.loop_lag)
+    return {
+        "chat_p50_ms": chat["p50_ms"],
+        "chat_p99_ms": chat["p99_ms"],
+        "deliveries": chat["n"],
+        "loop_lag_p99_ms": lag["p99_ms"],
+        "server_cpu_percent": round(sum(measured["server_cpu"]), 1),
+        "other_cpu_percent": measured["other_cpu"],
+    }
 
 
 def _join(

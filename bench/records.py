@@ -81,6 +81,8 @@ def step_record(
             "loop_lag_p99_ms": None if lag is None else round(lag * 1000, 1),
         },
     }
+    if measured.get("parts"):
+        record["parts"] = measured["parts"]
     if measured.get("redis_cpu") is not None:
         record["redis_cpu_percent"] = measured["redis_cpu"]
     problems = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +58,11 @@ def test_the_parts_of_a_step_count_as_one_window_of_their_whole_length() -> None
     assert measured["server_cpu"] == [30.0]  # weighted by each part's length
     assert measured["loadgen_cpu"] == 15.0
     assert measured["rss"] == 20  # memory as it was at the end
+    # Each part's own tail, in the order played.
+    assert [part["chat_p99_ms"] for part in measured["parts"]] == pytest.approx(
+        [2.0, 3.0], abs=0.02
+    )
+    assert [part["server_cpu_percent"] for part in measured["parts"]] == [10.0, 40.0]
 
 
 def test_kreds_leads_the_relay_of_its_own_mode_and_processes() -> None:
