@@ -244,6 +244,8 @@ def part_brief(tally: Tally, measured: dict[str, Any]) -> dict[str, Any]:
     chat = summary_ms(tally.chat_latencies)
     lag = summary_ms(tally.loop_lag)
     return {
+        "started_at": measured.get("started_at"),
+        "seconds": measured["seconds"],
         "chat_p50_ms": chat["p50_ms"],
         "chat_p99_ms": chat["p99_ms"],
         "deliveries": chat["n"],
@@ -307,6 +309,7 @@ def _play(
     ours = sum(server_after) - sum(server_before) + load_after - load_before + partners_cpu
     ours += _cpu(redis) - redis_before
     measured: dict[str, Any] = {
+        "started_at": round(start, 3),  # to line a part up with a server's own records
         "seconds": seconds,
         "server_cpu": _cpu_percent(server_before, server_after, seconds),
         "loadgen_cpu": round(100 * (load_after - load_before) / seconds, 1),

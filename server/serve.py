@@ -18,6 +18,11 @@ DEFAULT_MAX_CONNECTIONS = 10_000
 DEFAULT_FREEZE_SECONDS = 10
 FULL_COLLECTION_SECONDS = 3600
 NO_AUTOMATIC_FULL_PASS = 1_000_000  # middle-generation passes before a full one: never, here
+# Young passes before a middle one (CPython's default is 10). Every frame a socket sends leaves its
+# writer waiting again on new objects (a timer, a timeout, a waiter) that outlive the young pass,
+# so a middle pass walks what ten young passes kept: 10-25 ms at 1,500 members. After two, it
+# walks a fifth of that (docs/benchmarks.md, "The middle generation").
+MIDDLE_PASS_EVERY = 2
 
 
 def patch_for_async_mode(mode: str) -> None:
@@ -54,8 +59,9 @@ def freeze_long_lived(socketio: Any) -> None:
     # since the last freeze (20-65 ms at a thousand members) and found almost nothing to free
     # (docs/benchmarks.md, "The collector's passes"); the freeze moves those survivors out all
     # the same, and the hourly pass below frees the rare cycles among them.
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
+    # Middle passes more often and so shorter: what survives them is frozen at the next freeze.
+    young, _, _ = gc.get_threshold()
+    gc.set_threshold(young, MIDDLE_PASS_EVERY, NO_AUTOMATIC_FULL_PASS)
 
     def freeze_now_and_then() -> None:
         waited = 0

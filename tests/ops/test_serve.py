@@ -13,6 +13,7 @@ import requests
 
 from server.serve import (
     DEFAULT_MAX_CONNECTIONS,
+    MIDDLE_PASS_EVERY,
     NO_AUTOMATIC_FULL_PASS,
     freeze_long_lived,
     server_options,
@@ -53,10 +54,11 @@ def collector() -> Iterator[None]:
 @pytest.mark.usefixtures("collector")
 def test_a_freezing_process_leaves_full_passes_to_the_hourly_one(monkeypatch):
     monkeypatch.delenv("KREDS_GC_FREEZE_SECONDS", raising=False)
-    young, middle, _ = gc.get_threshold()
+    young, _, _ = gc.get_threshold()
     tasks = BackgroundTasks()
     freeze_long_lived(tasks)
-    assert gc.get_threshold() == (young, middle, NO_AUTOMATIC_FULL_PASS)
+    # Middle passes after every second young one (short pauses), no automatic full passes.
+    assert gc.get_threshold() == (young, MIDDLE_PASS_EVERY, NO_AUTOMATIC_FULL_PASS)
     assert len(tasks.started) == 1  # the freezes and the hourly full pass
     assert gc.get_freeze_count() > 0  # start-up is frozen at once
 
