@@ -23,6 +23,9 @@ FULL_STEPS = [15, 40, 70, 105, 145, 215, 286, 360, 430, 500]  # 105 … 3,500 me
 QUICK_STEPS = [2, 6, 12]
 # About 860 messages: a p99 over them is not one late message (bench/plan.py, Plan.window_at).
 MIN_DELIVERIES = 6000
+# Other programs' CPU (% of a core) over which a part is played again: the busy parts of the
+# 2 December runs had 9-33%, the quiet ones 0-6% (docs/benchmarks.md, "Busy parts played again").
+BUSY_OTHER_CPU = 8.0
 
 
 def _numbers(text: str) -> list[int]:
@@ -47,6 +50,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=2,
         help="parts of a step's window per target, taking turns (1: one target after the other)",
+    )
+    parser.add_argument(
+        "--busy-other-cpu",
+        type=float,
+        default=None,
+        help="play a part again when other programs took more than this %% of a core in it "
+        f"(at most twice; 0: never; default {BUSY_OTHER_CPU:g}, 0 with --quick)",
     )
     parser.add_argument("--speed", type=float, default=2.0, help="pace: 1 is a real meeting")
     parser.add_argument("--workers", type=int, default=2, help="load-generator processes")
@@ -89,12 +99,16 @@ def make_plan(args: argparse.Namespace) -> Plan:
     min_deliveries = args.min_deliveries
     if min_deliveries is None:
         min_deliveries = 0 if args.quick else MIN_DELIVERIES
+    busy_other_cpu = args.busy_other_cpu
+    if busy_other_cpu is None:
+        busy_other_cpu = 0.0 if args.quick else BUSY_OTHER_CPU
     return Plan(
         targets=default_targets(modes, redis, apps),
         steps=steps,
         window=window,
         min_deliveries=min_deliveries,
         parts=max(1, args.parts),
+        busy_other_cpu=max(0.0, busy_other_cpu),
         workers=args.workers,
         limit_ms=args.limit_ms,
         pace=Pace(speed=args.speed),

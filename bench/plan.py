@@ -67,6 +67,10 @@ class Plan:
     # A step's window is played in this many parts per target, the targets taking turns
     # (Kreds, relay, relay, Kreds): both are then measured in the same minute (bench/ramp.py).
     parts: int = 2
+    # A part in which other programs took more than this share of a core (%) is played again,
+    # up to ``replays`` times, whichever target it was (0: never); the one set aside is kept.
+    busy_other_cpu: float = 0.0
+    replays: int = 2
     settle: float = 1.0  # quiet seconds after joining, before measuring
     drain: float = 2.0  # seconds to wait for late deliveries after the window
     limit_ms: float = 100.0  # chat fan-out p99 that ends the ramp

@@ -200,12 +200,35 @@ def _play_step(
     window number."""
     seconds = plan.window_at(meetings) / plan.parts
     parts: dict[str, list[tuple[Tally, dict[str, Any]]]] = {d.target.name: [] for d in active}
+    set_aside: dict[str, list[dict[str, Any]]] = {d.target.name: [] for d in active}
     for deployment in turns(active, plan.parts):
         partners = [other for other in everyone if other is not deployment]
-        found = _play(plan, pool, deployment, partners, redis, window, seconds)
+        for attempt in range(plan.replays + 1):
+            found = _play(plan, pool, deployment, partners, redis, window, seconds)
+            window += 1
+            if not play_again(plan, *found, attempt):
+                break
+            set_aside[deployment.target.name].append(part_brief(*found))
         parts[deployment.target.name].append(found)
-        window += 1
-    return {name: together(found) for name, found in parts.items()}, window
+    played = {name: together(found) for name, found in parts.items()}
+    for name, (_, measured) in played.items():
+        measured["set_aside"] = set_aside[name]
+    return played, window
+
+
+def play_again(plan: Plan, tally: Tally, measured: dict[str, Any], attempt: int) -> bool:
+    """Whether a part is set aside and played again: other programs took more than
+    ``plan.busy_other_cpu`` of a core meanwhile (on a shared machine they compete with the
+    server and the load alike, whichever target plays), and it has been played fewer than
+    ``plan.replays`` times again. The rule looks at the machine, never at the part's latency, so
+    it favours neither target. A part that lost, doubled or misrouted a delivery, or dropped a
+    socket, always counts."""
+    if plan.busy_other_cpu <= 0 or attempt >= plan.replays:
+        return False
+    wrong = tally.chat_lost + tally.chat_duplicated + tally.chat_misrouted + tally.chat_unexpected
+    if wrong or tally.disconnects:
+        return False
+    return float(measured["other_cpu"]) > plan.busy_other_cpu
 
 
 def turns(players: list[T], parts: int) -> list[T]:

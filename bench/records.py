@@ -83,6 +83,9 @@ def step_record(
     }
     if measured.get("parts"):
         record["parts"] = measured["parts"]
+    if measured.get("set_aside"):
+        # Parts played again because other programs were busy meanwhile (bench/ramp.py).
+        record["parts_set_aside"] = measured["set_aside"]
     if measured.get("redis_cpu") is not None:
         record["redis_cpu_percent"] = measured["redis_cpu"]
     problems = []

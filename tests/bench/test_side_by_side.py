@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.cli import side_by_side
-from bench.plan import Target
-from bench.ramp import together, turns
+from bench.cli import make_plan, parse, side_by_side
+from bench.plan import Plan, Target
+from bench.ramp import play_again, together, turns
 from bench.tally import Tally
 from bench.worker import Side
 
@@ -85,3 +85,21 @@ def test_a_socket_that_drops_while_its_target_is_quiet_is_in_its_next_answer() -
     side.tally.disconnects += 1  # while the other target played
     assert side.report("played")["tally"]["disconnects"] == 1
     assert side.report("played")["tally"]["disconnects"] == 0
+
+
+def test_a_part_is_played_again_only_for_a_busy_machine_and_never_hides_a_wrong_delivery() -> None:
+    plan = Plan(targets=[], steps=[15], busy_other_cpu=8.0, replays=2)
+    quiet, busy = {"other_cpu": 3.0}, {"other_cpu": 20.0}
+    assert not play_again(plan, Tally(), quiet, 0)
+    assert play_again(plan, Tally(), busy, 0) and play_again(plan, Tally(), busy, 1)
+    assert not play_again(plan, Tally(), busy, 2)  # played twice again: it counts as it is
+    assert not play_again(plan, Tally(chat_lost=1), busy, 0)
+    assert not play_again(plan, Tally(chat_duplicated=1), busy, 0)
+    assert not play_again(plan, Tally(disconnects=1), busy, 0)
+    assert not play_again(Plan(targets=[], steps=[15]), Tally(), busy, 0)  # off unless asked
+
+
+def test_the_full_run_plays_busy_parts_again_and_the_quick_one_does_not() -> None:
+    assert make_plan(parse([])).busy_other_cpu == 8.0
+    assert make_plan(parse(["--quick"])).busy_other_cpu == 0.0
+    assert make_plan(parse(["--busy-other-cpu", "0"])).busy_other_cpu == 0.0
