@@ -20,8 +20,8 @@ FULL_COLLECTION_SECONDS = 3600
 NO_AUTOMATIC_FULL_PASS = 1_000_000  # middle-generation passes before a full one: never, here
 # Young passes before a middle one (CPython's default is 10). Every frame a socket sends leaves its
 # writer waiting again on new objects (a timer, a timeout, a waiter) that outlive the young pass,
-# so a middle pass walks what ten young passes kept: 10-25 ms at 1,500 members. After two, it
-# walks a fifth of that (docs/benchmarks.md, "The middle generation").
+# so a middle pass walks what ten young passes kept: 10-27 ms at 1,500 members. After two, what
+# two kept: the longest 9.8 ms where it was 25 (docs/benchmarks.md, "The middle generation").
 MIDDLE_PASS_EVERY = 2
 
 
