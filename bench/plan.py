@@ -71,6 +71,14 @@ class Plan:
     # up to ``replays`` times, whichever target it was (0: never); the one set aside is kept.
     busy_other_cpu: float = 0.0
     replays: int = 2
+    # The step (meetings) measured long, for the ratio at the target's load: ``long_window``
+    # seconds per target in ``long_parts`` parts, no part played again (0: none). A short
+    # window's p99 is a handful of the machine's stalls: one 15 s part against another gave
+    # Kreds above 1.3x the relay a fifth to a quarter of the time where 150 s each gave
+    # 0.66-1.10x (docs/benchmarks.md, "Long windows at the target's load").
+    long_step: int = 0
+    long_window: float = 150.0
+    long_parts: int = 10
     settle: float = 1.0  # quiet seconds after joining, before measuring
     drain: float = 2.0  # seconds to wait for late deliveries after the window
     limit_ms: float = 100.0  # chat fan-out p99 that ends the ramp
@@ -86,11 +94,20 @@ class Plan:
         ``min_deliveries`` chat deliveries. A p99 is only as good as the deliveries behind it:
         15 s at 105 members hold about 1,100, which are about 155 messages of 7 deliveries each,
         so one message that came late moves the whole p99."""
+        if self.is_long(meetings):
+            return self.long_window
         members = meetings * MEMBERS_PER_MEETING
         per_second = members * self.pace.chat_per_member_per_second() * MEMBERS_PER_MEETING
         if self.min_deliveries <= 0 or per_second <= 0:
             return self.window
         return max(self.window, float(math.ceil(self.min_deliveries / per_second)))
+
+    def is_long(self, meetings: int) -> bool:
+        return self.long_step > 0 and meetings == self.long_step
+
+    def parts_at(self, meetings: int) -> int:
+        """How many parts per target a step's window is played in."""
+        return self.long_parts if self.is_long(meetings) else self.parts
 
     @property
     def max_meetings(self) -> int:

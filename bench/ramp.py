@@ -198,15 +198,17 @@ def _play_step(
     """One step's window for each active target, played in parts, the targets taking turns
     (A B B A for two parts): what each counted and measured, its parts together, and the next
     window number."""
-    seconds = plan.window_at(meetings) / plan.parts
+    seconds = plan.window_at(meetings) / plan.parts_at(meetings)
+    # A long window averages the machine's noise by its length: no part of it is played again.
+    replays = 0 if plan.is_long(meetings) else plan.replays
     parts: dict[str, list[tuple[Tally, dict[str, Any]]]] = {d.target.name: [] for d in active}
     set_aside: dict[str, list[dict[str, Any]]] = {d.target.name: [] for d in active}
-    for deployment in turns(active, plan.parts):
+    for deployment in turns(active, plan.parts_at(meetings)):
         partners = [other for other in everyone if other is not deployment]
-        for attempt in range(plan.replays + 1):
+        for attempt in range(replays + 1):
             found = _play(plan, pool, deployment, partners, redis, window, seconds)
             window += 1
-            if not play_again(plan, *found, attempt):
+            if attempt >= replays or not play_again(plan, *found, attempt):
                 break
             set_aside[deployment.target.name].append(part_brief(*found))
         parts[deployment.target.name].append(found)
@@ -253,7 +255,7 @@ def together(parts: list[tuple[Tally, dict[str, Any]]]) -> tuple[Tally, dict[str
         return round(weighted / seconds, 1)
 
     whole = {**measures[-1], "seconds": seconds, "parts": [part_brief(*found) for found in parts]}
-    for name in ("loadgen_cpu", "partner_cpu", "other_cpu", "redis_cpu"):
+    for name in ("loadgen_cpu", "partner_cpu", "other_cpu", "steal_cpu", "redis_cpu"):
         if name in whole:
             whole[name] = mean(m[name] for m in measures)
     per_process = zip(*(m["server_cpu"] for m in measures), strict=True)
@@ -275,6 +277,7 @@ def part_brief(tally: Tally, measured: dict[str, Any]) -> dict[str, Any]:
         "loop_lag_p99_ms": lag["p99_ms"],
         "server_cpu_percent": round(sum(measured["server_cpu"]), 1),
         "other_cpu_percent": measured["other_cpu"],
+        "steal_cpu_percent": measured.get("steal_cpu"),
     }
 
 
@@ -325,7 +328,7 @@ def _play(
     time.sleep(max(0.0, start - time.time()))
     server_before, load_before = deployment.cpu_seconds(), pool.cpu_seconds()
     partners_before = sum(sum(p.cpu_seconds()) for p in partners)
-    redis_before, machine_before = _cpu(redis), _machine_busy()
+    redis_before, machine_before, steal_before = _cpu(redis), _machine_busy(), _steal()
     time.sleep(max(0.0, end - time.time()))
     server_after, load_after = deployment.cpu_seconds(), pool.cpu_seconds()
     partners_cpu = sum(sum(p.cpu_seconds()) for p in partners) - partners_before
@@ -339,6 +342,9 @@ def _play(
         "partner_cpu": round(100 * partners_cpu / seconds, 1),
         # CPU that other programs on the machine took meanwhile (it competes with the run).
         "other_cpu": round(100 * (_machine_busy() - machine_before - ours) / seconds, 1),
+        # Of it, the time the hypervisor ran someone else on these cores (a virtual machine's
+        # "steal"): every process here stalls meanwhile, whichever it is.
+        "steal_cpu": round(100 * (_steal() - steal_before) / seconds, 1),
         "load_average": round(os.getloadavg()[0], 2),
         "rss": deployment.rss(),
         "loadgen_rss": pool.rss(),
@@ -359,6 +365,11 @@ def _machine_busy() -> float:
     """CPU seconds every core spent busy since boot (not idle, not waiting for I/O)."""
     times = psutil.cpu_times()
     return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
+def _steal() -> float:
+    """CPU seconds the hypervisor took from every core since boot (0 where it is not told)."""
+    return float(getattr(psutil.cpu_times(), "steal", 0.0))
 
 
 def _profile(

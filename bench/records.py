@@ -71,6 +71,8 @@ def step_record(
         },
         "machine": {
             "other_cpu_percent": measured["other_cpu"],
+            # Of it, the hypervisor's steal (bench/ramp.py).
+            "steal_cpu_percent": measured.get("steal_cpu"),
             # The quiet target's servers meanwhile (they answer their members' heartbeats).
             "partner_cpu_percent": measured["partner_cpu"],
             "load_average": measured["load_average"],

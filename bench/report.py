@@ -120,8 +120,8 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     passed = [s for s in main["steps"] if s["ok"]]
     at_capacity = passed[-1] if passed else None
     comparison = next((c for c in results["comparisons"] if c["kreds"] == main["target"]), None)
-    ratios = [r["chat_p99"] for r in (comparison or {}).get("steps", []) if r["chat_p99"]]
-    worst_ratio = max(ratios) if ratios else None
+    rows = [r for r in (comparison or {}).get("steps", []) if r["chat_p99"]]
+    ratio, ratio_measured = ratio_verdict(rows, results["plan"])
     lost = sum(s["chat"]["lost"] + s["chat"]["duplicated"] for s in main["steps"])
     kb = None
     if at_capacity is not None:
@@ -135,8 +135,8 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {
             "target": f"chat p99 ≤ {TARGET_RATIO}x the bare relay's at the same load",
-            "measured": "-" if worst_ratio is None else f"worst {worst_ratio:.2f}x",
-            "met": worst_ratio is not None and worst_ratio <= TARGET_RATIO,
+            "measured": ratio_measured,
+            "met": ratio is not None and ratio <= TARGET_RATIO,
         },
         {
             "target": "zero lost or duplicated deliveries",
@@ -149,6 +149,25 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
             "met": kb is not None and kb <= TARGET_KB,
         },
     ]
+
+
+def ratio_verdict(rows: list[dict[str, Any]], plan: dict[str, Any]) -> tuple[float | None, str]:
+    """The chat p99 ratio the target is judged by, and how it reads: the long step's where the
+    run measured one (its window is long enough for a p99 to be more than a few of the machine's
+    stalls), beside the range over the ramp's steps; else the worst step's (older runs)."""
+    if not rows:
+        return None, "-"
+    ratios = [r["chat_p99"] for r in rows]
+    long_step = int(plan.get("long_step") or 0)
+    long = next((r for r in rows if r["meetings"] == long_step), None)
+    if long is None:
+        return max(ratios), f"worst {max(ratios):.2f}x"
+    others = [r["chat_p99"] for r in rows if r is not long]
+    spread = f"; {min(others):.2f}-{max(others):.2f}x at the other steps" if others else ""
+    seconds = float(plan.get("long_window") or 0)
+    return long["chat_p99"], (
+        f"{long['chat_p99']:.2f}x at {long['members']} members ({seconds:g} s each){spread}"
+    )
 
 
 def verdict_table(results: dict[str, Any]) -> str:

@@ -40,7 +40,8 @@ def _part(seconds: float, cpu: float, members: int, latencies: list[float]) -> t
         "server_cpu": [cpu],
         "loadgen_cpu": cpu / 2,
         "partner_cpu": 1.0,
-        "other_cpu": 0.0,
+        "other_cpu": 4.0 * seconds / 10,
+        "steal_cpu": 2.0 * seconds / 10,
         "load_average": 1.0,
         "rss": int(seconds),
         "loadgen_rss": 5,
@@ -58,11 +59,14 @@ def test_the_parts_of_a_step_count_as_one_window_of_their_whole_length() -> None
     assert measured["server_cpu"] == [30.0]  # weighted by each part's length
     assert measured["loadgen_cpu"] == 15.0
     assert measured["rss"] == 20  # memory as it was at the end
+    # The machine's share, the hypervisor's steal apart, weighted like the server's.
+    assert (measured["other_cpu"], measured["steal_cpu"]) == (6.7, 3.3)
     # Each part's own tail, in the order played.
     assert [part["chat_p99_ms"] for part in measured["parts"]] == pytest.approx(
         [2.0, 3.0], abs=0.02
     )
     assert [part["server_cpu_percent"] for part in measured["parts"]] == [10.0, 40.0]
+    assert [part["steal_cpu_percent"] for part in measured["parts"]] == [2.0, 4.0]
 
 
 def test_kreds_leads_the_relay_of_its_own_mode_and_processes() -> None:
