@@ -109,6 +109,11 @@ class Plan:
         """How many parts per target a step's window is played in."""
         return self.long_parts if self.is_long(meetings) else self.parts
 
+    def replays_at(self, meetings: int) -> int:
+        """How many times a busy part may be played again: never at the long step, whose length
+        averages the machine's noise."""
+        return 0 if self.is_long(meetings) else self.replays
+
     @property
     def max_meetings(self) -> int:
         return max(self.steps)

@@ -199,16 +199,14 @@ def _play_step(
     (A B B A for two parts): what each counted and measured, its parts together, and the next
     window number."""
     seconds = plan.window_at(meetings) / plan.parts_at(meetings)
-    # A long window averages the machine's noise by its length: no part of it is played again.
-    replays = 0 if plan.is_long(meetings) else plan.replays
     parts: dict[str, list[tuple[Tally, dict[str, Any]]]] = {d.target.name: [] for d in active}
     set_aside: dict[str, list[dict[str, Any]]] = {d.target.name: [] for d in active}
     for deployment in turns(active, plan.parts_at(meetings)):
         partners = [other for other in everyone if other is not deployment]
-        for attempt in range(replays + 1):
+        for attempt in range(plan.replays + 1):
             found = _play(plan, pool, deployment, partners, redis, window, seconds)
             window += 1
-            if attempt >= replays or not play_again(plan, *found, attempt):
+            if not play_again(plan, *found, attempt, meetings):
                 break
             set_aside[deployment.target.name].append(part_brief(*found))
         parts[deployment.target.name].append(found)
@@ -218,14 +216,16 @@ def _play_step(
     return played, window
 
 
-def play_again(plan: Plan, tally: Tally, measured: dict[str, Any], attempt: int) -> bool:
+def play_again(
+    plan: Plan, tally: Tally, measured: dict[str, Any], attempt: int, meetings: int = 0
+) -> bool:
     """Whether a part is set aside and played again: other programs took more than
     ``plan.busy_other_cpu`` of a core meanwhile (on a shared machine they compete with the
     server and the load alike, whichever target plays), and it has been played fewer than
-    ``plan.replays`` times again. The rule looks at the machine, never at the part's latency, so
-    it favours neither target. A part that lost, doubled or misrouted a delivery, or dropped a
-    socket, always counts."""
-    if plan.busy_other_cpu <= 0 or attempt >= plan.replays:
+    ``plan.replays_at(meetings)`` times again (none at the long step). The rule looks at the
+    machine, never at the part's latency, so it favours neither target. A part that lost,
+    doubled or misrouted a delivery, or dropped a socket, always counts."""
+    if plan.busy_other_cpu <= 0 or attempt >= plan.replays_at(meetings):
         return False
     wrong = tally.chat_lost + tally.chat_duplicated + tally.chat_misrouted + tally.chat_unexpected
     if wrong or tally.disconnects:
