@@ -23,6 +23,13 @@ NO_AUTOMATIC_FULL_PASS = 1_000_000  # middle-generation passes before a full one
 # so a middle pass walks what ten young passes kept: 10-27 ms at 1,500 members. After two, what
 # two kept: the longest 9.8 ms where it was 25 (docs/benchmarks.md, "The middle generation").
 MIDDLE_PASS_EVERY = 2
+# The young and middle passes are also run by the clock, every KREDS_GC_PASS_MS (0: only when
+# the collector decides). It decides by allocations less deallocations, and in a process that
+# holds its members' sockets the two nearly cancel out (each frame frees the writer's last
+# timer, timeout and waiter and makes new ones), so its passes came rarely and each walked about
+# a second's survivors: 5 ms on average and up to 12-20 ms at 2,520 members, in which nothing is
+# sent (docs/benchmarks.md, "The collector's clock").
+DEFAULT_PASS_MS = 25
 
 
 def patch_for_async_mode(mode: str) -> None:
@@ -75,6 +82,19 @@ def freeze_long_lived(socketio: Any) -> None:
             gc.freeze()
 
     socketio.start_background_task(freeze_now_and_then)
+    pass_ms = int(os.environ.get("KREDS_GC_PASS_MS", DEFAULT_PASS_MS))
+    if pass_ms > 0:
+        socketio.start_background_task(collect_by_the_clock, socketio, pass_ms / 1000)
+
+
+def collect_by_the_clock(socketio: Any, seconds: float) -> None:
+    """A young pass every ``seconds``, and a middle one instead every ``MIDDLE_PASS_EVERY``-th:
+    each walks only what is new since the last, a fraction of a millisecond."""
+    passes = 0
+    while True:
+        socketio.sleep(seconds)
+        passes += 1
+        gc.collect(1 if passes % MIDDLE_PASS_EVERY == 0 else 0)
 
 
 def server_options(mode: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from server.serve import (
     DEFAULT_MAX_CONNECTIONS,
     MIDDLE_PASS_EVERY,
     NO_AUTOMATIC_FULL_PASS,
+    collect_by_the_clock,
     freeze_long_lived,
     server_options,
 )
@@ -39,8 +40,8 @@ class BackgroundTasks:
     def __init__(self) -> None:
         self.started: list[Callable[[], Any]] = []
 
-    def start_background_task(self, task: Callable[[], Any]) -> None:
-        self.started.append(task)
+    def start_background_task(self, task: Callable[..., Any], *args: Any) -> None:
+        self.started.append(lambda: task(*args))
 
 
 @pytest.fixture
@@ -59,8 +60,42 @@ def test_a_freezing_process_leaves_full_passes_to_the_hourly_one(monkeypatch):
     freeze_long_lived(tasks)
     # Middle passes after every second young one (short pauses), no automatic full passes.
     assert gc.get_threshold() == (young, MIDDLE_PASS_EVERY, NO_AUTOMATIC_FULL_PASS)
-    assert len(tasks.started) == 1  # the freezes and the hourly full pass
+    # The freezes with the hourly full pass, and the young and middle passes by the clock.
+    assert len(tasks.started) == 2
     assert gc.get_freeze_count() > 0  # start-up is frozen at once
+
+
+@pytest.mark.usefixtures("collector")
+def test_the_clock_passes_can_be_left_to_the_collector(monkeypatch):
+    monkeypatch.delenv("KREDS_GC_FREEZE_SECONDS", raising=False)
+    monkeypatch.setenv("KREDS_GC_PASS_MS", "0")
+    tasks = BackgroundTasks()
+    freeze_long_lived(tasks)
+    assert len(tasks.started) == 1
+
+
+class Clock:
+    """``socketio.sleep`` that notes how long and stops the loop after a few naps."""
+
+    def __init__(self, naps: int) -> None:
+        self.slept: list[float] = []
+        self.naps = naps
+
+    def sleep(self, seconds: float) -> None:
+        if len(self.slept) == self.naps:
+            raise StopIteration
+        self.slept.append(seconds)
+
+
+def test_the_clock_runs_young_passes_and_every_second_one_a_middle_one(monkeypatch):
+    passes: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: passes.append(generation) or 0)
+    clock = Clock(naps=6)
+    with pytest.raises(StopIteration):
+        collect_by_the_clock(clock, 0.025)
+    assert clock.slept == [0.025] * 6
+    assert MIDDLE_PASS_EVERY == 2
+    assert passes == [0, 1, 0, 1, 0, 1]
 
 
 @pytest.mark.usefixtures("collector")

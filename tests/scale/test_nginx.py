@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -173,13 +174,30 @@ class Browser(Person):
                 )
                 return
             except socketio.exceptions.ConnectionError as error:
-                logs = "\n".join(server.log()[-4000:] for server in self.site.deployment.servers)
+                logs = self.logs()
                 if attempt == 2:
                     raise AssertionError(f"no socket through the proxy: {error}\n{logs}") from error
                 print(f"connect failed once ({error}); the servers said:\n{logs}")
                 self.client = socketio.Client(reconnection=False, http_session=self.http)
                 self.client.on("*", self._record)
                 time.sleep(1)
+
+    def send(self, event: str, **fields: Any) -> dict[str, Any]:
+        """As a person's, and a missing answer fails with what the servers and nginx logged
+        (once, in a clean clone's CI run, a chat's acknowledgement did not come back in 10 s)."""
+        try:
+            return super().send(event, **fields)
+        except socketio.exceptions.TimeoutError as error:
+            state = f"connected={self.client.connected}, transport={self.client.transport()}"
+            found = f"{self.login}: no answer to {event!r} ({state})\n{self.logs()}"
+            raise AssertionError(found) from error
+
+    def logs(self) -> str:
+        """The end of each server's log and of nginx's error log."""
+        found = [server.log()[-4000:] for server in self.site.deployment.servers]
+        errors = self.site.folder / "error.log"
+        found.append(errors.read_text()[-2000:] if errors.exists() else "(no nginx error log)")
+        return "\n".join(found)
 
 
 @pytest.fixture(autouse=True)
