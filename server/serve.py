@@ -27,7 +27,7 @@ MIDDLE_PASS_EVERY = 2
 # the collector decides). It decides by allocations less deallocations, and in a process that
 # holds its members' sockets the two nearly cancel out (each frame frees the writer's last
 # timer, timeout and waiter and makes new ones), so its passes came rarely and each walked about
-# a second's survivors: 5 ms on average and up to 12-20 ms at 2,520 members, in which nothing is
+# a second's survivors: 5 ms on average and up to 12 ms at 2,520 members, in which nothing is
 # sent (docs/benchmarks.md, "The collector's clock").
 DEFAULT_PASS_MS = 25
 
@@ -89,7 +89,7 @@ def freeze_long_lived(socketio: Any) -> None:
 
 def collect_by_the_clock(socketio: Any, seconds: float) -> None:
     """A young pass every ``seconds``, and a middle one instead every ``MIDDLE_PASS_EVERY``-th:
-    each walks only what is new since the last, a fraction of a millisecond."""
+    each walks only what is new since the last (about a millisecond at 2,520 members)."""
     passes = 0
     while True:
         socketio.sleep(seconds)

@@ -53,6 +53,11 @@ class Site:
     deployment: Deployment
     folder: Path
 
+    def nginx_errors(self) -> str:
+        """What nginx wrote to its error log ("" when it wrote nothing)."""
+        errors = self.folder / "error.log"
+        return errors.read_text() if errors.exists() else ""
+
 
 def site_config(folder: Path, upstreams: list[int], http_port: int, https_port: int) -> str:
     """deploy/nginx.conf with this machine's ports, certificate and log paths."""
@@ -195,8 +200,7 @@ class Browser(Person):
     def logs(self) -> str:
         """The end of each server's log and of nginx's error log."""
         found = [server.log()[-4000:] for server in self.site.deployment.servers]
-        errors = self.site.folder / "error.log"
-        found.append(errors.read_text()[-2000:] if errors.exists() else "(no nginx error log)")
+        found.append(self.site.nginx_errors()[-2000:] or "(no nginx error log)")
         return "\n".join(found)
 
 
@@ -267,5 +271,4 @@ def test_a_short_meeting_is_held_through_the_proxy(site: Site) -> None:
         # No address but gunicorn's own line saying where it listens.
         addresses = [line for line in log.splitlines() if re.search(r"\d+\.\d+\.\d+\.\d+", line)]
         assert all("Listening at" in line for line in addresses), addresses
-    errors = site.folder / "error.log"
-    assert "client:" not in (errors.read_text() if errors.exists() else "")
+    assert "client:" not in site.nginx_errors()
