@@ -197,7 +197,6 @@ class Member:
             ("chat", self.on_chat),
             ("reaction", self.on_reaction),
             ("room_state", self.on_room_state),
-            ("facilitator_state", self.on_facilitator_state),
             ("admitted", self.on_admitted),
             ("disconnect", self.on_disconnect),
         ):
@@ -223,10 +222,6 @@ class Member:
                 tally.join_failures[f"join:{ack['error']['code']}"] += 1
                 return
             data = ack["data"]
-            if data.get("room"):
-                self.on_room_state(data["room"])
-            if data.get("facilitator"):
-                self.on_facilitator_state(data["facilitator"])
             if data.get("where") == "room":
                 self.admitted.set()
             await asyncio.wait_for(self.admitted.wait(), JOIN_TIMEOUT)
@@ -256,6 +251,9 @@ class Member:
             ack = {"ok": False, "error": {"code": "no_ack"}}
         if not ack.get("ok"):
             tally.errors[f"{event}:{ack['error']['code']}"] += 1
+        elif isinstance(ack.get("data"), dict) and ack["data"].get("room"):
+            # Kreds answers the sender of a change with its room_state (no frame of its own).
+            self.see_room(ack["data"]["room"])
         return ack
 
     # What arrives ----------------------------------------------------------------------------
@@ -278,18 +276,23 @@ class Member:
 
     def on_room_state(self, state: dict[str, Any]) -> None:
         self.received("room_state")
+        self.see_room(state)
+
+    def see_room(self, state: dict[str, Any]) -> None:
+        """A room_state, from its own frame or from an acknowledgement."""
         if self.view is not None and state["version"] <= self.view["version"]:
             return
         self.view = state
         floor = state.get("floor")
         if floor is not None:
             self.room.floor_seen(self.index, floor["user_id"], state["version"], time.time())
+        if "facilitator" in state:
+            self.admit_waiting(state["facilitator"])
         self.consider_turn()
 
-    def on_facilitator_state(self, state: dict[str, Any]) -> None:
+    def admit_waiting(self, facilitators: dict[str, Any]) -> None:
         """The facilitator's client admits whoever waits in the lobby, one by one."""
-        self.received("facilitator_state")
-        for waiting in state.get("lobby", []):
+        for waiting in facilitators.get("lobby", []):
             user_id = int(waiting["user_id"])
             if waiting.get("connected") and user_id not in self.admitting:
                 self.admitting.add(user_id)

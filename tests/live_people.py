@@ -47,6 +47,9 @@ class Person:
     def send(self, event: str, **fields: Any) -> dict[str, Any]:
         ack = self.client.call(event, {"meeting_id": self.meeting_id, **fields}, timeout=TIMEOUT)
         assert isinstance(ack, dict)
+        room = ack.get("data", {}).get("room") if ack.get("ok") else None
+        if isinstance(room, dict):  # as the browser does: the sender's room_state is in its ack
+            self._record("room_state", room)
         return ack
 
     def ok(self, event: str, **fields: Any) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from server.room.errors import RoomError
 from server.room.messages import message_for
 from server.room.payloads import Payload
 from server.room.rules import Outcome, Policy
-from server.room.runtime import Rule, Stage, runtime
+from server.room.runtime import Rule, Stage, emit, runtime
 from server.room.state import RoomState
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,9 @@ class Context:
     sid: str
     person: identity.Identity
     meeting_id: int
+    # The sender's new room_state when its event changed the room (the broadcast passed this
+    # socket by): it goes into the acknowledgement.
+    room: dict[str, Any] | None = None
 
     @property
     def user_id(self) -> int:
@@ -101,15 +104,32 @@ class Context:
         stage: Stage | None = None,
     ) -> Outcome:
         """Run one rule on this meeting's state, under this event's policy."""
-        return runtime().apply(
+        applied = runtime().answer(
             self.meeting_id,
             rule,
+            self.sid,
             actor_id=self.user_id,
             policy=self.spec.policy,
             create=create,
             stage=stage,
             rollback=not self.spec.checks_first,
         )
+        if applied.room is not None:
+            self.room = applied.room
+        return applied.outcome
+
+    def acknowledge(self, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The acknowledgement of a handler's ``data``, with the sender's new room_state."""
+        if self.room is None:
+            return success(data)
+        return success({"room": self.room, **(data or {})})
+
+    def refuse(self, error: RoomError, locale: str | None) -> dict[str, Any]:
+        """A refusal after the room changed (a handler failing late) still sends the sender
+        its new room_state, which the broadcast passed by."""
+        if self.room is not None:
+            emit("room_state", self.room, self.sid)
+        return failure(error, locale)
 
 
 def _invalid_fields(error: ValidationError, model: type[Payload]) -> list[str]:
@@ -159,6 +179,7 @@ def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
     count("kreds_room_events_total", event=spec.name)
     person = identity.of(request.environ)
     locale = person.locale if person is not None else None
+    context: Context | None = None
     try:
         if person is None:
             raise RoomError("not_logged_in")
@@ -172,13 +193,14 @@ def dispatch(spec: EventSpec, args: tuple[Any, ...]) -> dict[str, Any]:
             if payload.meeting_id != meeting_id:
                 raise RoomError("wrong_meeting")
         context = Context(spec=spec, sid=sid, person=person, meeting_id=meeting_id)
-        return success(spec.handler(context, payload))
+        return context.acknowledge(spec.handler(context, payload))
     except RoomError as error:
-        return failure(error, locale)
+        return failure(error, locale) if context is None else context.refuse(error, locale)
     except Exception as error:
         db.session.rollback()
         _log_internal(spec.name, error)
-        return failure(RoomError("internal"), locale)
+        internal = RoomError("internal")
+        return failure(internal, locale) if context is None else context.refuse(internal, locale)
 
 
 def _handler_for(spec: EventSpec) -> Callable[..., dict[str, Any]]:

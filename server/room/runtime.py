@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
@@ -106,21 +107,55 @@ class RoomRuntime:
         """Run ``rule`` atomically (after the event's policy, in the same transaction), then
         carry out its outcome. ``rollback=False``: the rule refuses before it changes anything
         (:meth:`RoomStore.transact`)."""
+        return self.answer(
+            meeting_id,
+            rule,
+            None,
+            actor_id=actor_id,
+            policy=policy,
+            create=create,
+            stage=stage,
+            rollback=rollback,
+        ).outcome
+
+    def answer(
+        self,
+        meeting_id: int,
+        rule: Rule,
+        sid: str | None,
+        *,
+        actor_id: int | None = None,
+        policy: Policy | None = None,
+        create: Callable[[], RoomState] | None = None,
+        stage: Stage | None = None,
+        rollback: bool = True,
+    ) -> Applied:
+        """:meth:`apply` for an event from socket ``sid``: when the room changed and that
+        socket is in it, its new ``room_state`` comes back for the acknowledgement and the
+        broadcast passes it by (one frame fewer; the sender sees the change with its answer)."""
         now = self.clock()
 
-        def run(state: RoomState) -> tuple[Outcome, Views | None, int]:
+        def run(state: RoomState) -> tuple[Outcome, Views | None, int, bool | None]:
             if actor_id is not None and policy is not None:
                 require_policy(state, actor_id, policy)
             outcome = rule(state, now)
             views = None
+            answered = None
             if outcome.changed and not state.ended:
                 state.version += 1
                 views = build(state, now)
-            return outcome, views, state.group_id
+                actor = state.people.get(actor_id) if actor_id is not None else None
+                if actor is not None and actor.admitted and sid in actor.sids:
+                    answered = actor.facilitates
+            return outcome, views, state.group_id, answered
 
-        outcome, views, group_id = self.store.transact(meeting_id, run, create, rollback=rollback)
-        self.carry_out(meeting_id, group_id, actor_id, outcome, views, stage)
-        return outcome
+        outcome, views, group_id, answered = self.store.transact(
+            meeting_id, run, create, rollback=rollback
+        )
+        skip = sid if answered is not None else None
+        self.carry_out(meeting_id, group_id, actor_id, outcome, views, stage, skip=skip)
+        room = views.room_for(answered) if views is not None and answered is not None else None
+        return Applied(outcome, room)
 
     def carry_out(
         self,
@@ -130,6 +165,8 @@ class RoomRuntime:
         outcome: Outcome,
         views: Views | None,
         stage: Stage | None = None,
+        *,
+        skip: str | None = None,
     ) -> None:
         for entered in outcome.entered:
             for sid in entered.sids:
@@ -143,7 +180,7 @@ class RoomRuntime:
             for sid in released.sids:
                 sockets.leave(sid, meeting_id)
         if views is not None:
-            broadcast(meeting_id, views)
+            broadcast(meeting_id, views, skip)
 
     def _write(
         self,
@@ -183,15 +220,26 @@ class RoomRuntime:
         return build(state, self.clock()) if state is not None else None
 
 
-def emit(event: str, data: dict[str, Any], to: str) -> None:
-    socketio.emit(event, data, to=to, namespace=sockets.NAMESPACE)
+def emit(event: str, data: dict[str, Any], to: str, skip: str | None = None) -> None:
+    socketio.emit(event, data, to=to, namespace=sockets.NAMESPACE, skip_sid=skip)
 
 
-def broadcast(meeting_id: int, views: Views) -> None:
-    emit("room_state", views.public, sockets.meeting_room(meeting_id))
-    emit("facilitator_state", views.facilitators, sockets.facilitators_room(meeting_id))
+def broadcast(meeting_id: int, views: Views, skip: str | None = None) -> None:
+    """Every socket in the room gets one ``room_state`` (``skip``: the sender, who has it in its
+    acknowledgement), every socket in the lobby its ``lobby_state``."""
+    emit("room_state", views.public, sockets.participants_room(meeting_id), skip)
+    emit("room_state", views.room_for(True), sockets.facilitators_room(meeting_id), skip)
     for user_id, view in views.lobby.items():
         emit("lobby_state", view, sockets.user_room(user_id))
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A rule carried out: its outcome, and the ``room_state`` for the acting socket's answer
+    (None: the room did not change, or that socket is not in it)."""
+
+    outcome: Outcome
+    room: dict[str, Any] | None = None
 
 
 def runtime(start: bool = True) -> RoomRuntime:

@@ -59,6 +59,11 @@ def facilitators_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:facilitators"
 
 
+def participants_room(meeting_id: int) -> str:
+    """Everyone admitted but the facilitators (whose room_state carries their own part)."""
+    return f"meeting:{meeting_id}:participants"
+
+
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
@@ -139,14 +144,13 @@ def _move(sid: str, rooms: list[str], entering: bool) -> None:
 
 
 def enter(sid: str, meeting_id: int, facilitates: bool) -> None:
-    rooms = [meeting_room(meeting_id)]
-    if facilitates:
-        rooms.append(facilitators_room(meeting_id))
-    _move(sid, rooms, entering=True)
+    own = facilitators_room(meeting_id) if facilitates else participants_room(meeting_id)
+    _move(sid, [meeting_room(meeting_id), own], entering=True)
 
 
 def leave(sid: str, meeting_id: int) -> None:
-    _move(sid, [meeting_room(meeting_id), facilitators_room(meeting_id)], entering=False)
+    rooms = [meeting_room(meeting_id), facilitators_room(meeting_id), participants_room(meeting_id)]
+    _move(sid, rooms, entering=False)
     if _ours(sid):
         unbind(sid, meeting_id)
     else:

@@ -1,7 +1,9 @@
 """Snapshots of a room for each audience: the admitted people, the facilitators, the lobby.
 
 Plain functions over the state (no Flask). ``version`` goes up with every change, so a client
-ignores a snapshot older than the one it has; ``server_time`` lets it count down to deadlines."""
+ignores a snapshot older than the one it has; ``server_time`` lets it count down to deadlines.
+A facilitator's ``room_state`` is the public one with the facilitators' part inside it, one frame
+instead of two (:meth:`Views.room_for`)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ class Views:
     public: dict[str, Any]
     facilitators: dict[str, Any]
     lobby: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def room_for(self, facilitates: bool) -> dict[str, Any]:
+        """The ``room_state`` someone admitted gets: a facilitator's carries ``facilitator``."""
+        if not facilitates:
+            return self.public
+        return {**self.public, "facilitator": self.facilitators}
 
 
 def _person(person: Person) -> dict[str, Any]:

@@ -47,10 +47,17 @@ class Sock:
 
     def send(self, event: str, **fields: Any) -> Any:
         """Emit an event about this socket's meeting; returns the acknowledgement."""
-        return self.client.emit(event, {"meeting_id": self.meeting_id, **fields}, callback=True)
+        return self.raw(event, {"meeting_id": self.meeting_id, **fields})
 
     def raw(self, event: str, *args: Any) -> Any:
-        return self.client.emit(event, *args, callback=True)
+        ack = self.client.emit(event, *args, callback=True)
+        # As the browser does: the room_state an acknowledgement carries counts as received
+        # then (the broadcast passed this socket by).
+        room = ack.get("data", {}).get("room") if isinstance(ack, dict) and ack.get("ok") else None
+        if isinstance(room, dict) and self.connected:
+            self._drain()
+            self.seen.append(("room_state", room))
+        return ack
 
     def _drain(self) -> None:
         if self.connected:

@@ -8,9 +8,9 @@ from tests.room.conftest import Clock, LiveMeeting, run_timers
 
 def test_everyone_sees_the_order_of_raised_hands(meeting: LiveMeeting) -> None:
     first, second, _ = meeting.participants
-    assert second.send("raise_hand")["data"] == {"position": 1}
-    assert first.send("raise_hand")["data"] == {"position": 2}
-    assert second.send("raise_hand")["data"] == {"position": 1}  # idempotent
+    assert second.send("raise_hand")["data"]["position"] == 1
+    assert first.send("raise_hand")["data"]["position"] == 2
+    assert second.send("raise_hand")["data"]["position"] == 1  # idempotent
     expected = [second.user.id, first.user.id]
     for sock in meeting.everyone:
         assert sock.last("room_state")["queue"] == expected
@@ -82,11 +82,11 @@ def test_the_speaking_balance_is_for_facilitators_only(meeting: LiveMeeting, clo
     meeting.facilitator.send("give_floor", user_id=speaker.user.id)
     clock.advance(42)
     meeting.facilitator.send("take_floor")
-    balance = {b["user_id"]: b for b in meeting.co.last("facilitator_state")["balance"]}
+    balance = {b["user_id"]: b for b in meeting.co.last("room_state")["facilitator"]["balance"]}
     assert balance[speaker.user.id]["turns"] == 1
     assert balance[speaker.user.id]["seconds"] == 42
     for sock in meeting.participants:
-        assert sock.events("facilitator_state") == []
+        assert all("facilitator" not in state for state in sock.events("room_state"))
         assert "balance" not in sock.last("room_state")
 
 

@@ -39,7 +39,7 @@ def test_removing_from_the_meeting_bars_the_person_and_is_audited(
     assert ("room.remove", course.co_facilitator.id, removed.user.id) in audit_actions(
         course.meeting.id
     )
-    barred = meeting.facilitator.last("facilitator_state")["barred"]
+    barred = meeting.facilitator.last("room_state")["facilitator"]["barred"]
     assert barred == [{"user_id": removed.user.id, "name": removed.user.display_name}]
 
 

@@ -69,7 +69,7 @@ def test_muting_one_persons_chat(meeting: LiveMeeting) -> None:
     assert other.events("chat_muted") == []
     assert muted.send("chat", text="hi")["error"]["code"] == "chat_muted"
     assert other.send("chat", text="hi")["ok"]
-    assert muted.user.id in meeting.co.last("facilitator_state")["chat_muted"]
+    assert muted.user.id in meeting.co.last("room_state")["facilitator"]["chat_muted"]
 
 
 def test_chat_is_rate_limited(meeting: LiveMeeting, clock: Clock) -> None:

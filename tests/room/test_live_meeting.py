@@ -72,7 +72,8 @@ def test_seven_people_hold_a_whole_meeting(
     assert mira.ok("join")["where"] == "room"
     for person in participants:
         assert person.ok("join")["where"] == "lobby"
-    lobby = mira.wait_for("facilitator_state", lambda s: len(s["lobby"]) == 6)["lobby"]
+    waiting = mira.wait_for("room_state", lambda s: len(s["facilitator"]["lobby"]) == 6)
+    lobby = waiting["facilitator"]["lobby"]
     for person in participants:
         assert person.wait_for("lobby_state")["status"] == "waiting"
         assert person.events("room_state") == []

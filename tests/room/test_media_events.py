@@ -277,7 +277,7 @@ def test_floor_mode_tells_everyone_who_may_speak(meeting: LiveMeeting) -> None:
     assert speaker.send("set_media", audio=True, video=False)["ok"]
     shown = {p["user_id"]: p["mic"] for p in other.last("room_state")["people"]}
     assert shown[speaker.user.id] is True
-    assert meeting.co.last("facilitator_state")["floor_mode_switch"] is True
+    assert meeting.co.last("room_state")["facilitator"]["floor_mode_switch"] is True
 
 
 def test_participant_cannot_switch_floor_mode(meeting: LiveMeeting) -> None:

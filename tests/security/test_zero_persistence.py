@@ -85,7 +85,8 @@ def test_no_canary_survives_a_meeting(noisy_server: LiveServer) -> None:
         participant.accept_agreement()
         participant.connect()
         participant.ok("join")
-        lobby = facilitator.wait_for("facilitator_state", lambda d: bool(d["lobby"]))["lobby"]
+        waiting = facilitator.wait_for("room_state", lambda d: bool(d["facilitator"]["lobby"]))
+        lobby = waiting["facilitator"]["lobby"]
         participant.user_id = lobby[0]["user_id"]
         facilitator.ok("admit", user_id=participant.user_id)
         participant.wait_for("admitted")

@@ -226,6 +226,26 @@ describe("RoomConnection", () => {
     expect(seen).toEqual([3]);
   });
 
+  it("hands the room_state an answer carries to the room_state handlers first", async () => {
+    const room = { meeting_id: 7, version: 4 };
+    const socket = new FakeSocket((event) =>
+      event === "raise_hand" ? { ok: true, data: { position: 1, room } } : joinedRoom,
+    );
+    const connection = new RoomConnection(7, { socket });
+    const seen: string[] = [];
+    connection.on("room_state", (data) => seen.push(`room v${data.version}`));
+    const joining = connection.join();
+    socket.open();
+    await joining;
+
+    const ack = await connection.send("raise_hand", {});
+    seen.push("answer");
+    socket.fire("room_state", { meeting_id: 7, version: 5 });
+
+    expect(ack.ok && ack.data.position).toBe(1);
+    expect(seen).toEqual(["room v1", "room v4", "answer", "room v5"]);
+  });
+
   it("leaves on purpose, then closes without joining again", async () => {
     const socket = new FakeSocket(() => joinedRoom);
     const connection = new RoomConnection(7, { socket });

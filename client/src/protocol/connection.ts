@@ -76,6 +76,8 @@ export class RoomConnection {
   private closed = false;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly joinListeners = new Set<(ack: JoinAck) => void>();
+  /** The `room_state` handlers, also given the snapshot an acknowledgement carries. */
+  private readonly roomListeners = new Set<Listener>();
   private readonly waiters = new Set<(refusal: AckFailure | null) => void>();
 
   constructor(meetingId: number, options: RoomConnectionOptions = {}) {
@@ -111,7 +113,13 @@ export class RoomConnection {
       }
     };
     this.socket.on(event, listener as Listener);
-    return () => this.socket.off(event, listener as Listener);
+    if (event === "room_state") {
+      this.roomListeners.add(listener);
+    }
+    return () => {
+      this.socket.off(event, listener as Listener);
+      this.roomListeners.delete(listener);
+    };
   }
 
   /** Connect (if not yet) and join the meeting; after a reconnection it joins again by itself. */
@@ -125,15 +133,17 @@ export class RoomConnection {
   }
 
   /** Send a request about this meeting (its `meeting_id` is added) and wait for the answer. */
-  send<E extends Exclude<ClientEvent, "join">>(
+  async send<E extends Exclude<ClientEvent, "join">>(
     event: E,
     payload: PayloadOf<E>,
   ): Promise<Ack<ReplyOf<E>>> {
     if (!this.socket.connected) {
-      return Promise.resolve(failure("timeout", "Not connected."));
+      return failure("timeout", "Not connected.");
     }
     const full = { ...payload, meeting_id: this.meetingId } as ClientRequests[E]["payload"];
-    return emitWithAck<ClientRequests, E>(this.socket, event, full, this.timeoutMs);
+    const ack = await emitWithAck<ClientRequests, E>(this.socket, event, full, this.timeoutMs);
+    this.answered(ack);
+    return ack;
   }
 
   /** Leave on purpose (no place is kept), then close. */
@@ -173,10 +183,25 @@ export class RoomConnection {
     if (!ack.ok && FINAL_JOIN_ERRORS.includes(ack.error.code)) {
       this.wantsRoom = false;
     }
+    this.answered(ack);
     for (const listener of [...this.joinListeners]) {
       listener(ack);
     }
     return ack;
+  }
+
+  /**
+   * The server answers the socket whose request changed the room with its new `room_state` in
+   * the acknowledgement (`data.room`) and sends it no frame of its own: the `room_state`
+   * handlers get it here, before the answer reaches whoever sent the request.
+   */
+  private answered(ack: Ack<object>): void {
+    const data: unknown = ack.ok ? (ack as { data?: unknown }).data : undefined;
+    if (isRecord(data) && isRecord(data.room)) {
+      for (const listener of [...this.roomListeners]) {
+        listener(data.room);
+      }
+    }
   }
 
   private readonly handleConnect = (): void => {

@@ -99,7 +99,12 @@ interface Versioned {
   version: number;
 }
 
-/** `room_state`: what everyone admitted sees. */
+/**
+ * `room_state`: what everyone admitted sees. A facilitator's also carries `facilitator`. The
+ * socket whose request changed the room gets it in that request's acknowledgement (`room` in
+ * its data) instead of a frame of its own; `RoomConnection` hands it to the `room_state`
+ * handlers all the same.
+ */
 export interface RoomSnapshot extends Versioned {
   server_time: number;
   people: RoomPerson[];
@@ -119,6 +124,8 @@ export interface RoomSnapshot extends Versioned {
   floor_mode: boolean;
   /** Whose audio every browser plays. */
   may_speak: number[];
+  /** Facilitators only: what only they see, of the same version. */
+  facilitator?: FacilitatorSnapshot;
 }
 
 export interface LobbyPerson extends Sender {
@@ -132,7 +139,7 @@ export interface BalanceLine extends Sender {
   seconds: number;
 }
 
-/** `facilitator_state`: what only facilitators see. */
+/** `facilitator` in a facilitator's `room_state`: what only facilitators see. */
 export interface FacilitatorSnapshot extends Versioned {
   lobby: LobbyPerson[];
   barred: Sender[];
@@ -205,7 +212,6 @@ export interface JoinData {
   where: "lobby" | "room";
   lobby?: LobbySnapshot;
   room?: RoomSnapshot;
-  facilitator?: FacilitatorSnapshot;
 }
 
 export interface ClientRequests {
@@ -344,7 +350,6 @@ export interface PrivateMessage extends MeetingRef {
 
 export interface ServerEvents {
   room_state: RoomSnapshot;
-  facilitator_state: FacilitatorSnapshot;
   lobby_state: LobbySnapshot;
   admitted: MeetingRef;
   declined: MeetingRef & { message: string };
@@ -367,7 +372,6 @@ export type ServerEvent = keyof ServerEvents;
 
 const SERVER_EVENT_SET: { readonly [E in ServerEvent]: true } = {
   room_state: true,
-  facilitator_state: true,
   lobby_state: true,
   admitted: true,
   declined: true,

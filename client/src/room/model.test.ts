@@ -8,7 +8,7 @@ import {
   initialModel,
   reduce,
 } from "./model";
-import { PARTICIPANT, roomSnapshot } from "./samples";
+import { PARTICIPANT, facilitatorSnapshot, roomSnapshot } from "./samples";
 
 function server<E extends ServerEvent>(event: E, data: ServerEvents[E], now = 0): RoomAction {
   return { type: "server", event, data, now };
@@ -81,6 +81,17 @@ describe("joining", () => {
 });
 
 describe("snapshots", () => {
+  it("keeps a facilitator's own part of the room_state apart", () => {
+    const facilitator = facilitatorSnapshot({ version: 3, chat_muted: [4] });
+    const model = reduce(inRoom(), server("room_state", roomSnapshot({ version: 3, facilitator })));
+
+    expect(model.facilitator).toEqual(facilitator);
+    expect(model.room).not.toHaveProperty("facilitator");
+    expect(reduce(model, server("room_state", roomSnapshot({ version: 4 }))).facilitator).toBe(
+      facilitator,
+    );
+  });
+
   it("ignores a snapshot older than the one it has", () => {
     let model = reduce(inRoom(), server("room_state", roomSnapshot({ version: 5, locked: true })));
     model = reduce(model, server("room_state", roomSnapshot({ version: 4, locked: false })));

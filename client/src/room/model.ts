@@ -133,15 +133,23 @@ function newer<T extends { version: number }>(current: T | null, next: T): boole
   return current === null || next.version >= current.version;
 }
 
-function withRoom(model: RoomModel, room: RoomSnapshot, now: number): RoomModel {
-  if (!newer(model.room, room)) {
+/** A `room_state`; a facilitator's carries their own part, kept apart as `facilitator`. */
+function withRoom(model: RoomModel, snapshot: RoomSnapshot, now: number): RoomModel {
+  if (!newer(model.room, snapshot)) {
     return model;
   }
+  const { facilitator, ...room } = snapshot;
   const screen =
     model.screen.kind === "connecting" || model.screen.kind === "lobby"
       ? { kind: "room" as const }
       : model.screen;
-  return { ...model, room, screen, clockOffset: room.server_time - now / 1000 };
+  return {
+    ...model,
+    room,
+    facilitator: facilitator ?? model.facilitator,
+    screen,
+    clockOffset: room.server_time - now / 1000,
+  };
 }
 
 function joined(model: RoomModel, action: Extract<RoomAction, { type: "joined" }>): RoomModel {
@@ -157,15 +165,9 @@ function joined(model: RoomModel, action: Extract<RoomAction, { type: "joined" }
   if (data.where === "lobby") {
     return { ...model, screen: { kind: "lobby" }, lobby: data.lobby ?? model.lobby };
   }
-  let next: RoomModel = { ...model, screen: { kind: "room" } };
-  if (data.room) {
-    // A fresh join: this snapshot is the truth, whatever version the page had.
-    next = { ...next, room: data.room, clockOffset: data.room.server_time - now / 1000 };
-  }
-  if (data.facilitator) {
-    next = { ...next, facilitator: data.facilitator };
-  }
-  return next;
+  const next: RoomModel = { ...model, screen: { kind: "room" } };
+  // A fresh join: this snapshot is the truth, whatever version the page had.
+  return data.room ? withRoom({ ...next, room: null }, data.room, now) : next;
 }
 
 function fromServer(model: RoomModel, action: Extract<RoomAction, { type: "server" }>): RoomModel {
@@ -174,10 +176,6 @@ function fromServer(model: RoomModel, action: Extract<RoomAction, { type: "serve
   switch (action.event) {
     case "room_state":
       return withRoom(model, action.data as ServerEvents["room_state"], action.now);
-    case "facilitator_state": {
-      const data = action.data as ServerEvents["facilitator_state"];
-      return newer(model.facilitator, data) ? { ...model, facilitator: data } : model;
-    }
     case "lobby_state": {
       const data = action.data as ServerEvents["lobby_state"];
       return newer(model.lobby, data) ? { ...model, lobby: data } : model;

@@ -16,6 +16,7 @@ from server.room.payloads import (
     Target,
 )
 from server.room.runtime import runtime
+from server.room.state import FACILITATING_ROLES
 
 
 @room_event("join", policy="connected")
@@ -33,13 +34,13 @@ def join(ctx: Context, p: Payload) -> Data:
     )
     sockets.bind(ctx.sid, ctx.user_id, p.meeting_id)
     where = outcome.data["where"]
-    views = runtime().views(p.meeting_id)
     data: dict[str, Any] = {"where": where}
+    if where == "room" and ctx.room is not None:
+        return data  # the acknowledgement carries the room_state of this change
+    views = runtime().views(p.meeting_id)
     if views is not None:
         if where == "room":
-            data["room"] = views.public
-            if entrant.role in ("facilitator", "co_facilitator"):
-                data["facilitator"] = views.facilitators
+            data["room"] = views.room_for(entrant.role in FACILITATING_ROLES)
         else:
             data["lobby"] = views.lobby.get(ctx.user_id)
     return data

@@ -11,9 +11,10 @@ ROOM = "room"
 FACILITATORS = "facilitators"
 
 
-# Every event the server sends (docs/protocol.md describes each one). The three snapshots are
-# sent by the runtime; the rest are notices made by the rules.
-SNAPSHOT_EVENTS = ("room_state", "facilitator_state", "lobby_state")
+# Every event the server sends (docs/protocol.md describes each one). The two snapshots are
+# sent by the runtime (a facilitator's room_state carries the facilitators' part); the rest are
+# notices made by the rules.
+SNAPSHOT_EVENTS = ("room_state", "lobby_state")
 NOTICE_EVENTS = (
     "admitted",
     "declined",

@@ -281,7 +281,10 @@ describe("sound and picture for a participant", () => {
 describe("sound and picture for a facilitator", () => {
   async function asFacilitator(room: Partial<RoomSnapshot> = {}) {
     const rendered = await renderRoom(FACILITATOR, room, { media: true });
-    await rendered.fire("facilitator_state", facilitatorSnapshot({ version: 2 }));
+    await rendered.fire(
+      "room_state",
+      roomSnapshot({ ...room, version: 2, facilitator: facilitatorSnapshot({ version: 2 }) }),
+    );
     return rendered;
   }
 
@@ -298,8 +301,15 @@ describe("sound and picture for a facilitator", () => {
       ["mute_all_but_floor", {}],
     ]);
 
-    await view.fire("room_state", roomSnapshot({ version: 3, floor_mode: true, may_speak: [1, 2] }));
-    await view.fire("facilitator_state", facilitatorSnapshot({ version: 3, floor_mode_switch: true }));
+    await view.fire(
+      "room_state",
+      roomSnapshot({
+        version: 3,
+        floor_mode: true,
+        may_speak: [1, 2],
+        facilitator: facilitatorSnapshot({ version: 3, floor_mode_switch: true }),
+      }),
+    );
     expect(tools.textContent).toContain("Floor mode is on");
     expect(button(tools, "Turn floor mode off")).not.toBeNull();
     expect(view.rig!.said.map((a) => a.key)).toContain("sayFloorModeOn");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { act } from "preact/test-utils";
+import type { RoomSnapshot } from "../../protocol/events";
 import { FACILITATOR, PARTICIPANT, facilitatorSnapshot, roomSnapshot } from "../samples";
 import { type Rendered, button, headings, renderRoom } from "./testing";
 
@@ -290,14 +291,17 @@ describe("a participant in the room", () => {
 });
 
 describe("a facilitator in the room", () => {
-  async function asFacilitator(room = {}) {
+  async function asFacilitator(room: Partial<RoomSnapshot> = {}) {
     const rendered = await renderRoom(FACILITATOR, room);
     await rendered.dispatch({
       type: "server",
-      event: "facilitator_state",
-      data: facilitatorSnapshot({
-        lobby: [{ user_id: 8, name: "Sparrow", role: "participant", since: 0, connected: true }],
-        balance: [{ user_id: 4, name: "Heron", turns: 2, seconds: 95 }],
+      event: "room_state",
+      data: roomSnapshot({
+        ...room,
+        facilitator: facilitatorSnapshot({
+          lobby: [{ user_id: 8, name: "Sparrow", role: "participant", since: 0, connected: true }],
+          balance: [{ user_id: 4, name: "Heron", turns: 2, seconds: 95 }],
+        }),
       }),
       now: 0,
     });
