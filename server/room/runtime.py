@@ -135,27 +135,26 @@ class RoomRuntime:
         broadcast passes it by (one frame fewer; the sender sees the change with its answer)."""
         now = self.clock()
 
-        def run(state: RoomState) -> tuple[Outcome, Views | None, int, bool | None]:
+        def run(state: RoomState) -> tuple[Outcome, Views | None, int, dict[str, Any] | None]:
             if actor_id is not None and policy is not None:
                 require_policy(state, actor_id, policy)
             outcome = rule(state, now)
             views = None
-            answered = None
+            sender_room = None
             if outcome.changed and not state.ended:
                 state.version += 1
                 views = build(state, now)
-                actor = state.people.get(actor_id) if actor_id is not None else None
-                if actor is not None and actor.admitted and sid in actor.sids:
-                    answered = actor.facilitates
-            return outcome, views, state.group_id, answered
+                sender = state.people.get(actor_id) if actor_id is not None else None
+                if sender is not None and sender.admitted and sid in sender.sids:
+                    sender_room = views.room_for(sender.facilitates)
+            return outcome, views, state.group_id, sender_room
 
-        outcome, views, group_id, answered = self.store.transact(
+        outcome, views, group_id, sender_room = self.store.transact(
             meeting_id, run, create, rollback=rollback
         )
-        skip = sid if answered is not None else None
+        skip = sid if sender_room is not None else None
         self.carry_out(meeting_id, group_id, actor_id, outcome, views, stage, skip=skip)
-        room = views.room_for(answered) if views is not None and answered is not None else None
-        return Applied(outcome, room)
+        return Applied(outcome, sender_room)
 
     def carry_out(
         self,

@@ -8,6 +8,7 @@ instead of two (:meth:`Views.room_for`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from server.room.rules.media import in_floor_mode, may_speak
@@ -22,8 +23,10 @@ class Views:
 
     def room_for(self, facilitates: bool) -> dict[str, Any]:
         """The ``room_state`` someone admitted gets: a facilitator's carries ``facilitator``."""
-        if not facilitates:
-            return self.public
+        return self.facilitators_room if facilitates else self.public
+
+    @cached_property
+    def facilitators_room(self) -> dict[str, Any]:
         return {**self.public, "facilitator": self.facilitators}
 
 
