@@ -104,15 +104,15 @@ class Context:
         stage: Stage | None = None,
     ) -> Outcome:
         """Run one rule on this meeting's state, under this event's policy."""
-        applied = runtime().answer(
+        applied = runtime().apply(
             self.meeting_id,
             rule,
-            self.sid,
             actor_id=self.user_id,
             policy=self.spec.policy,
             create=create,
             stage=stage,
             rollback=not self.spec.checks_first,
+            sid=self.sid,
         )
         if applied.room is not None:
             self.room = applied.room

@@ -103,36 +103,14 @@ class RoomRuntime:
         create: Callable[[], RoomState] | None = None,
         stage: Stage | None = None,
         rollback: bool = True,
-    ) -> Outcome:
+        sid: str | None = None,
+    ) -> Applied:
         """Run ``rule`` atomically (after the event's policy, in the same transaction), then
         carry out its outcome. ``rollback=False``: the rule refuses before it changes anything
-        (:meth:`RoomStore.transact`)."""
-        return self.answer(
-            meeting_id,
-            rule,
-            None,
-            actor_id=actor_id,
-            policy=policy,
-            create=create,
-            stage=stage,
-            rollback=rollback,
-        ).outcome
-
-    def answer(
-        self,
-        meeting_id: int,
-        rule: Rule,
-        sid: str | None,
-        *,
-        actor_id: int | None = None,
-        policy: Policy | None = None,
-        create: Callable[[], RoomState] | None = None,
-        stage: Stage | None = None,
-        rollback: bool = True,
-    ) -> Applied:
-        """:meth:`apply` for an event from socket ``sid``: when the room changed and that
-        socket is in it, its new ``room_state`` comes back for the acknowledgement and the
-        broadcast passes it by (one frame fewer; the sender sees the change with its answer)."""
+        (:meth:`RoomStore.transact`). ``sid``: the socket whose event this is; when the room
+        changed and that socket is in it, its new ``room_state`` comes back for the
+        acknowledgement and the broadcast passes it by (one frame fewer; the sender sees the
+        change with its answer)."""
         now = self.clock()
 
         def run(state: RoomState) -> tuple[Outcome, Views | None, int, dict[str, Any] | None]:
