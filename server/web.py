@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import dates
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -42,10 +44,29 @@ def security_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config.get("ENV_NAME") == "production":
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint != "static" and response.mimetype == "text/html":
-        # Pages are never kept in caches (the back button after a quick exit included).
+    if request.endpoint != "static":
+        # Nothing but the static files is kept in a cache: not pages (Back after a log-out or a
+        # quick exit asks the server again, and finds the session ended), not data downloads.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def safe_next(target: str | None, default_endpoint: str = "dashboard.home") -> str:
+    """Where to go after a log-in or a language switch: a path on this site, never another site.
+    A target with a control character or whitespace (which browsers drop, so that ``/\t/evil``
+    becomes ``//evil``) is refused outright with 400; anything else that is not a plain path
+    goes to ``default_endpoint``."""
+    if target and any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target):
+        abort(400)
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for(default_endpoint)
 
 
 def local_time(value: datetime, tz: str | None = None, fmt: str = "full_short") -> str:
@@ -73,7 +94,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        return {"quick_exit_url": current_app.config["QUICK_EXIT_URL"]}
+        from server.auth.sessions import quick_exit_token
+
+        login = getattr(current_user, "current_login", None)
+        return {
+            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            # Lets "Leave quickly" end this login session on the server as it leaves.
+            "quick_exit_token": quick_exit_token(login) if login is not None else None,
+        }
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -159,6 +159,7 @@ const en = {
   signalsLabel: "Discreet signals to the facilitators:",
   signalNeedBreak: "I need a break",
   signalNotOk: "I'm not OK",
+  signalLeftQuickly: "Left quickly",
   signalSent: "The facilitators got your signal.",
   signalsReceived: "Signals from participants",
   privateEmpty: "No private messages or signals yet.",
@@ -230,6 +231,7 @@ const en = {
   sayTimeUp: "Time is up for {name}.",
   sayPrivate: "Private message from {name}.",
   saySignal: "Signal from {name}: {kind}",
+  sayLeftQuickly: "{name} left with “Leave quickly”",
   sayChatUnmuted: "You can write in the chat again.",
 
   // Sound and picture in the room (src/room/media.ts, ui/Media.tsx).
@@ -456,6 +458,7 @@ const da: Dictionary = {
   signalsLabel: "Diskrete signaler til gruppelederne:",
   signalNeedBreak: "Jeg har brug for en pause",
   signalNotOk: "Jeg har det ikke godt",
+  signalLeftQuickly: "Forlod hurtigt",
   signalSent: "Gruppelederne har fået dit signal.",
   signalsReceived: "Signaler fra deltagere",
   privateEmpty: "Ingen private beskeder eller signaler endnu.",
@@ -527,6 +530,7 @@ const da: Dictionary = {
   sayTimeUp: "Tiden er gået for {name}.",
   sayPrivate: "Privat besked fra {name}.",
   saySignal: "Signal fra {name}: {kind}",
+  sayLeftQuickly: "{name} forlod mødet med “Forlad hurtigt”",
   sayChatUnmuted: "Du kan skrive i chatten igen.",
 
   mediaHeading: "Lyd og billede",

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { EXITING_CLASS, FALLBACK_URL, QuickExit, neutralUrl } from "./quick-exit";
+import { EXITING_CLASS, FALLBACK_URL, QuickExit, neutralUrl, sessionEnd } from "./quick-exit";
 
 const NEUTRAL = "https://www.dmi.dk/";
 
@@ -250,6 +250,57 @@ describe("QuickExit", () => {
 
       expect(hook).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe("ending the session on the server", () => {
+  afterEach(() => {
+    delete document.body.dataset.quickExitEnd;
+    delete document.body.dataset.quickExitToken;
+  });
+
+  it("sends the page's token to the page's end address, after the hooks, before leaving", () => {
+    renderPage();
+    document.body.dataset.quickExitEnd = "/leave-quickly";
+    document.body.dataset.quickExitToken = "12.abc";
+    const order: string[] = [];
+    const beacon = vi.fn((url: string, body: URLSearchParams) => {
+      order.push(`beacon ${url} ${body.get("token")}`);
+      return true;
+    });
+    const quickExit = new QuickExit({ navigate: () => order.push("navigate"), beacon });
+    quickExit.onExit(() => order.push("hook"));
+
+    quickExit.exit();
+
+    expect(order).toEqual(["hook", "beacon /leave-quickly 12.abc", "navigate"]);
+    expect(document.body.dataset.quickExitToken).toBeUndefined();
+  });
+
+  it("sends nothing on a page of someone not logged in", () => {
+    renderPage();
+    const beacon = vi.fn(() => true);
+    new QuickExit({ navigate: () => undefined, beacon }).exit();
+    expect(beacon).not.toHaveBeenCalled();
+  });
+
+  it("leaves even when the beacon throws", () => {
+    renderPage();
+    document.body.dataset.quickExitEnd = "/leave-quickly";
+    document.body.dataset.quickExitToken = "12.abc";
+    const navigate = vi.fn();
+    const beacon = vi.fn((): boolean => {
+      throw new Error("offline");
+    });
+    new QuickExit({ navigate, beacon }).exit();
+    expect(navigate).toHaveBeenCalledOnce();
+  });
+
+  it("only ever sends to this site", () => {
+    renderPage();
+    document.body.dataset.quickExitEnd = "//evil.example/x";
+    document.body.dataset.quickExitToken = "12.abc";
+    expect(sessionEnd(document)).toBeNull();
   });
 });
 

@@ -2,10 +2,12 @@
  * Quick exit: leave the page at once, by the "Leave quickly" link or by pressing Shift
  * three times (at most 5 seconds between one press and the next).
  *
- * On exit the page is blanked first, then the cleanup hooks run (the room closes its
- * socket, stops camera and microphone, closes peer connections), registered stores are
- * cleared, the DOM is emptied, and the browser goes to a neutral site with
- * `location.replace`, so the page is not one "Back" press away. It does not erase history,
+ * On exit the page is blanked first, then the cleanup hooks run (the room leaves the meeting
+ * and closes its socket, stops camera and microphone, closes peer connections), the server is
+ * told to end this log-in (a beacon, which is delivered although the page is being left),
+ * registered stores are cleared, the DOM is emptied, and the browser goes to a neutral site
+ * with `location.replace`. Back, or opening the site again, then finds the log-in page: the
+ * pages are never cached and the session they belonged to is over. It does not erase history,
  * and nothing here claims so.
  *
  * Without script the link still works as a plain link to the neutral site.
@@ -21,6 +23,8 @@ export interface QuickExitOptions {
   document?: Document;
   /** Called with the neutral URL; `window.location.replace` by default. */
   navigate?: (url: string) => void;
+  /** Sends the end of the session; `navigator.sendBeacon` by default. */
+  beacon?: (url: string, body: URLSearchParams) => boolean;
   /** Shift presses needed. */
   presses?: number;
   /** Longest gap between two consecutive presses, in milliseconds. */
@@ -33,6 +37,37 @@ export const SHIFT_PRESSES = 3;
 export const SHIFT_GAP_MS = 5000;
 /** Used when the page names no neutral site (never a page of ours). */
 export const FALLBACK_URL = "about:blank";
+
+/**
+ * Where and with what to end this log-in on the server: `<body data-quick-exit-end
+ * data-quick-exit-token>`, present on pages of a logged-in person. The token does one thing.
+ */
+export function sessionEnd(doc: Document): { url: string; token: string } | null {
+  const url = doc.body?.dataset.quickExitEnd;
+  const token = doc.body?.dataset.quickExitToken;
+  if (!url || !token || !url.startsWith("/") || url.startsWith("//")) {
+    return null;
+  }
+  return { url, token };
+}
+
+function sendBeacon(url: string, body: URLSearchParams): boolean {
+  try {
+    if (navigator.sendBeacon(url, body)) {
+      return true;
+    }
+  } catch {
+    // Fall through to fetch.
+  }
+  try {
+    void fetch(url, { method: "POST", body, keepalive: true, credentials: "same-origin" }).catch(
+      () => undefined,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The neutral site named by the page: `<body data-quick-exit-url>`, else the link's target. */
 export function neutralUrl(doc: Document): string {
@@ -61,6 +96,7 @@ function isSafeUrl(candidate: string, base: string): boolean {
 export class QuickExit {
   private readonly doc: Document;
   private readonly navigate: (url: string) => void;
+  private readonly beacon: (url: string, body: URLSearchParams) => boolean;
   private readonly presses: number;
   private readonly gapMs: number;
   private readonly hooks = new Set<() => void>();
@@ -78,6 +114,7 @@ export class QuickExit {
       ((url: string) => {
         (view ?? window).location.replace(url);
       });
+    this.beacon = options.beacon ?? sendBeacon;
     this.presses = options.presses ?? SHIFT_PRESSES;
     this.gapMs = options.gapMs ?? SHIFT_GAP_MS;
   }
@@ -123,10 +160,18 @@ export class QuickExit {
     this.exited = true;
     this.resetCount();
     const url = neutralUrl(this.doc);
+    const end = sessionEnd(this.doc);
     try {
       this.blank();
       runEach(this.hooks, (hook) => hook());
       this.hooks.clear();
+      // After the hooks: the room's "left quickly" goes out on its open socket before the
+      // session that socket belongs to ends.
+      if (end) {
+        runEach([end], ({ url: endUrl, token }) =>
+          this.beacon(endUrl, new URLSearchParams({ token })),
+        );
+      }
       runEach(this.stores, (store) => store.clear());
       this.stores.clear();
       this.emptyDocument();

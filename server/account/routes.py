@@ -4,14 +4,16 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from server.access import access
 from server.account import bp
 from server.account.forms import CalendarForm, PasswordForm, ProfileForm
+from server.auth import sessions
 from server.extensions import db
 from server.i18n import current_language
+from server.web import safe_next
 
 
 @bp.route("/language", methods=["POST"])
@@ -24,10 +26,7 @@ def language() -> Response:
         if current_user.is_authenticated:
             current_user.language = chosen
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("dashboard.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/safety")
@@ -82,15 +81,11 @@ def password() -> str | Response:
             from server import room
 
             user = current_user._get_current_object()
-            remember = request.cookies.get(
-                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            )
             user.set_password(form.password.data or "")
             # Every other session (another device, a forgotten browser) ends here.
-            user.end_all_sessions()
+            sessions.end_all(user, keep=user.current_login)
             db.session.commit()
-            room.disconnect_user(user.id)
-            login_user(user, remember=remember is not None)
+            room.end_sessions(user.id)
             flash(_("Your password is changed. You are logged out everywhere else."), "info")
             return redirect(url_for("account.settings"))
     return _page(password_form=form)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.auth import notices, sessions
 from server.auth.service import make_reset_link_token, normalise_login
 from server.extensions import db
-from server.models import Role, User
+from server.models import NoticeKind, Role, User
 from server.models.types import new_token
 from server.records import audit
 
@@ -76,7 +77,7 @@ def deactivate_person(user: User, actor: User) -> None:
     if not user.active:
         raise PersonError("already_inactive")
     user.active = False
-    user.end_all_sessions()
+    sessions.end_all(user)
     audit("admin.user.deactivate", actor.id, target_user_id=user.id)
 
 
@@ -93,4 +94,7 @@ def make_reset_link(user: User, actor: User, hours: int) -> str:
         raise PersonError("reset_inactive")
     token = make_reset_link_token(user, actor, hours=hours)
     audit("admin.user.reset_link", actor.id, target_user_id=user.id)
+    # The person hears of it at their next log-in: a link made for someone else's hands (a
+    # phished or coerced administrator) does not go unnoticed.
+    notices.leave(user, NoticeKind.RESET_LINK)
     return token

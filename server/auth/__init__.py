@@ -1,4 +1,4 @@
-"""Logging in and out, and one-time password-reset links."""
+"""Logging in and out, login sessions kept on the server, one-time password-reset links."""
 
 from flask import Blueprint
 
@@ -10,12 +10,13 @@ from server.auth import routes  # noqa: E402,F401
 def _configure_login() -> None:
     from flask_babel import lazy_gettext
 
+    from server.auth.sessions import init_login_manager
     from server.extensions import login_manager
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    init_login_manager()
 
 
 _configure_login()

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from server.access import access
-from server.auth import bp
+from server.auth import bp, notices, sessions
 from server.auth.forms import LoginForm, NewPasswordForm
 from server.auth.service import authenticate, find_reset, use_reset
-from server.extensions import db, limiter
+from server.extensions import csrf, db, limiter
+from server.web import safe_next
 
 
 def _login_limit() -> str:
@@ -18,13 +19,6 @@ def _login_limit() -> str:
 
 def _token_limit() -> str:
     return str(current_app.config["TOKEN_PAGE_RATE_LIMIT"])
-
-
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: never an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,9 +34,10 @@ def login() -> str | Response:
             # The same words whether the name exists or not.
             flash(_("The login name or password is not right."), "error")
         else:
-            session.clear()
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")))
+            target = safe_next(request.args.get("next"))
+            sessions.start(user, remember=bool(form.remember.data))
+            notices.show_and_forget(user)
+            return redirect(target)
     return render_template("auth/login.html", form=form)
 
 
@@ -51,11 +46,35 @@ def login() -> str | Response:
 def logout() -> Response:
     from server import room
 
-    room.disconnect_user(current_user.id)
-    logout_user()
-    session.clear()
+    user_id = int(current_user.id)
+    ended = sessions.end_here()
+    if ended is not None:
+        room.end_sessions(user_id)
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/leave-quickly", methods=["POST"])
+@access("token")
+@csrf.exempt
+@limiter.limit(_token_limit)
+def leave_quickly() -> Response:
+    """The quick exit's last word to the server, sent with ``navigator.sendBeacon`` as the page
+    is left (so it arrives although nobody waits for it). The token, made for this page's login
+    session and good for nothing else, ends that session on the server and closes its sockets;
+    the cookies this browser sends are deleted too. A token that names no session is not found."""
+    from server import room
+
+    login = sessions.login_of_quick_exit_token(request.form.get("token", ""))
+    if login is None:
+        abort(404)
+    user_id = sessions.end(login.id)
+    db.session.commit()
+    if user_id is not None:
+        room.end_sessions(user_id)
+    session.clear()
+    logout_user()
+    return Response(status=204)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from server.extensions import db, login_manager
+from server.auth import sessions
+from server.extensions import db
 from server.models import PasswordReset, User, utcnow
 from server.models.types import hash_token, new_token
 
@@ -24,18 +25,6 @@ def authenticate(login: str, password: str) -> User | None:
         _DUMMY.check_password(password)
         return None
     if not user.check_password(password) or not user.active:
-        return None
-    return user
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
-    except ValueError:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_version != version or not user.active:
         return None
     return user
 
@@ -65,4 +54,4 @@ def use_reset(reset: PasswordReset, password: str) -> None:
     commits, then disconnects their live connections with ``server.room.disconnect_user``)."""
     reset.used_at = utcnow()
     reset.user.set_password(password)
-    reset.user.end_all_sessions()
+    sessions.end_all(reset.user)

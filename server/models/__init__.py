@@ -1,7 +1,15 @@
 """The database models. Only scheduling and membership data lives here: nothing said in a
 meeting is ever stored."""
 
-from server.models.accounts import PasswordReset, Role, User
+from server.models.accounts import (
+    AccountNotice,
+    LoginSession,
+    NoticeKind,
+    PasswordReset,
+    RecoveryCode,
+    Role,
+    User,
+)
 from server.models.groups import (
     Group,
     GroupKind,
@@ -15,18 +23,22 @@ from server.models.records import Acknowledgement, Attendance, AuditEntry
 from server.models.types import utcnow
 
 __all__ = [
+    "AccountNotice",
     "Acknowledgement",
     "Attendance",
     "AuditEntry",
     "Group",
     "GroupKind",
     "Invitation",
+    "LoginSession",
     "Meeting",
     "MeetingStatus",
     "Membership",
     "MembershipRole",
     "MembershipStatus",
+    "NoticeKind",
     "PasswordReset",
+    "RecoveryCode",
     "Role",
     "User",
     "utcnow",

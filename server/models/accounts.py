@@ -27,6 +27,8 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
+    # current_login and login_token below are plain attributes, not columns.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
@@ -42,23 +44,32 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
     active: Mapped[bool] = mapped_column(default=True)
-    # Goes up whenever every session of this person must end (log-out everywhere,
-    # deactivation, password change): it is part of the id kept in the session cookie.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # Two-step log-in (TOTP): the shared secret once enrolment is confirmed, and the last time
+    # step a code was accepted for (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship(
         "Membership", back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    login_sessions = relationship(
+        "LoginSession", back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
-    # flask-login
+    # The login session this object was loaded for (set by server.auth.sessions; not a column).
+    current_login: LoginSession | None = None
+    login_token: str | None = None
+
+    # flask-login: the id kept in the session cookie (and the remember cookie) names the login
+    # session, so that ending it on the server ends the cookie too.
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.login_token or ''}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)
@@ -68,9 +79,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-
-    def end_all_sessions(self) -> None:
-        self.session_version += 1
 
     def new_calendar_token(self) -> str:
         """Make (and return, once) a new secret feed token; the old feed URL stops working."""
@@ -84,6 +92,62 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class LoginSession(db.Model):  # type: ignore[name-defined]
+    """One log-in on one device, ended on the server by log-out, quick exit, "log out everywhere",
+    a password change or reset, or deactivation. The cookie holds a random token; only its hash
+    is kept. What the person sees of it: the kind of device and when it was last used (never an
+    address)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "phone", "tablet" or "computer", and the browser's family ("Firefox"): nothing finer.
+    device: Mapped[str] = mapped_column(String(64), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", back_populates="login_sessions")
+
+
+class NoticeKind(enum.StrEnum):
+    """Something done to an account by someone else, told to its owner at their next log-in."""
+
+    RESET_LINK = "reset_link"
+    TWO_FACTOR_RESET = "two_factor_reset"
+
+
+class AccountNotice(db.Model):  # type: ignore[name-defined]
+    """A notice waiting for the person's next log-in; deleted once shown."""
+
+    __tablename__ = "account_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[NoticeKind] = mapped_column(
+        Enum(
+            NoticeKind,
+            native_enum=False,
+            length=32,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """A one-time code for logging in without the authenticator app; shown once, kept hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PasswordReset(db.Model):  # type: ignore[name-defined]

@@ -102,14 +102,26 @@ def _route_socket_path(app: Flask) -> None:
 
 
 def disconnect_user(user_id: int) -> None:
-    """End every live connection of this person (log-out, deactivation, removal), on every
-    process. Their place in any meeting is given up at once (a server disconnect is deliberate)."""
+    """End every live connection of this person (deactivation, removal, a reset password), on
+    every process. Their place in any meeting is given up at once (a server disconnect is
+    deliberate)."""
     from server.extensions import socketio
     from server.room.runtime import runtime
 
     if socketio.server is None:
         return
     runtime().cluster.disconnect_user(user_id)
+
+
+def end_sessions(user_id: int) -> None:
+    """Close this person's live connections whose login session has ended (log-out on one device,
+    quick exit, "log out everywhere else"), on every process; called after the commit."""
+    from server.extensions import socketio
+    from server.room.runtime import runtime
+
+    if socketio.server is None:
+        return
+    runtime().cluster.disconnect_user(user_id, ended_only=True)
 
 
 def close_meeting(meeting_id: int) -> None:

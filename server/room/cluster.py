@@ -5,7 +5,8 @@ to the process that holds a socket. What it does not do is done here:
 
 - a socket released by another process (removed, declined, the meeting ended) forgets its meeting
   on its own process (``release``), through a control message on ``<prefix>:control``;
-- ``disconnect_user``: every process ends its own sockets of that person (and whenever a process
+- ``disconnect_user``: every process ends its own sockets of that person, or only those whose login
+  session ended (``ended_only``; and whenever a process
   starts listening to the control channel, again after a cut, it checks the sessions of all its
   sockets: a message sent while it was not listening is lost);
 - a process that dies leaves its sockets in the rooms' state. Each process keeps a heartbeat
@@ -52,7 +53,7 @@ class Cluster(Protocol):
         """A socket of another process leaves ``meeting_id``: it forgets the meeting there."""
         ...
 
-    def disconnect_user(self, user_id: int) -> None: ...
+    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None: ...
 
     def live_processes(self) -> float | None: ...
 
@@ -74,10 +75,10 @@ class LocalCluster:
     def release(self, sid: str, meeting_id: int) -> None:
         pass  # not a socket of this process: with one process, it is gone already
 
-    def disconnect_user(self, user_id: int) -> None:
+    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
         from server.room import sockets
 
-        sockets.disconnect_local(user_id)
+        sockets.disconnect_local(user_id, ended_only)
 
     def live_processes(self) -> float | None:
         return None
@@ -146,11 +147,11 @@ class RedisCluster:
     def release(self, sid: str, meeting_id: int) -> None:
         self._publish({"op": "release", "sid": sid, "meeting_id": meeting_id})
 
-    def disconnect_user(self, user_id: int) -> None:
+    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
         from server.room import sockets
 
-        sockets.disconnect_local(user_id)
-        self._publish({"op": "disconnect_user", "user_id": user_id})
+        sockets.disconnect_local(user_id, ended_only)
+        self._publish({"op": "disconnect_user", "user_id": user_id, "ended_only": ended_only})
 
     def _publish(self, message: dict[str, Any]) -> None:
         self.client.publish(self.channel, json.dumps({**message, "from": self.process_id}))
@@ -167,7 +168,7 @@ class RedisCluster:
             if sockets.connected(sid):
                 sockets.unbind(sid, meeting_id)
         elif op == "disconnect_user":
-            sockets.disconnect_local(int(message["user_id"]))
+            sockets.disconnect_local(int(message["user_id"]), bool(message.get("ended_only")))
 
     def _listen_loop(self) -> None:
         while self._running:

@@ -19,7 +19,7 @@ from typing import Any
 
 import flask_babel
 from flask import g, request, session
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from pydantic import ValidationError
 
 from server.extensions import db

@@ -15,7 +15,7 @@ an ended session still takes effect at once:
 - a process whose control channel (:mod:`server.room.cluster`) was cut checks every socket it holds
   when it listens again, since a ``disconnect_user`` sent meanwhile is lost.
 
-What is kept is the person's id, their session version and the language for error messages:
+What is kept is the person's id, their login session and the language for error messages:
 nothing anyone said."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import User
+from server.models import LoginSession, User
 
 # Keys in the socket's WSGI environ (python-socketio keeps one per connection).
 IDENTITY = "kreds.identity"
@@ -41,14 +41,16 @@ class Identity:
     """The person behind a socket, as they were when it connected."""
 
     user_id: int
-    session_version: int
+    # The login session (server.auth.sessions) the socket's cookie names.
+    login_id: int
     # The language of this person's error messages (their choice, else the browser's).
     locale: str
 
 
 def remember(environ: dict[str, Any], user: User, locale: str, session: SessionMixin) -> Identity:
     """Keep the person (and the session decoded at the handshake) with the socket."""
-    found = Identity(int(user.id), int(user.session_version), locale)
+    login = user.current_login
+    found = Identity(int(user.id), int(login.id) if login is not None else 0, locale)
     environ[IDENTITY] = found
     # The session object itself, not the request's proxy to it.
     opened = getattr(session, "_get_current_object", lambda: session)()
@@ -72,22 +74,28 @@ def current() -> User | None:
 
 def load(identity: Identity) -> User | None:
     """The person afresh, while the session the socket connected with is still good."""
-    user = db.session.get(User, identity.user_id, populate_existing=True)
-    if user is None or not user.active or user.session_version != identity.session_version:
+    login = db.session.get(LoginSession, identity.login_id, populate_existing=True)
+    if login is None or login.user_id != identity.user_id:
         return None
+    user = db.session.get(User, identity.user_id, populate_existing=True)
+    if user is None or not user.active:
+        return None
+    user.current_login = login
     return user
 
 
 def valid(identities: list[Identity]) -> set[Identity]:
     """Which of these sessions are still good (one query, without building ``User`` objects)."""
-    ids = {found.user_id for found in identities}
-    if not ids:
+    logins = {found.login_id for found in identities}
+    if not logins:
         return set()
     rows = db.session.execute(
-        select(User.id, User.session_version).where(User.id.in_(ids), User.active.is_(True))
+        select(LoginSession.id, LoginSession.user_id)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.id.in_(logins), User.active.is_(True))
     ).all()
-    current_versions = {int(row[0]): int(row[1]) for row in rows}
-    return {f for f in identities if current_versions.get(f.user_id) == f.session_version}
+    alive = {(int(row[1]), int(row[0])) for row in rows}
+    return {f for f in identities if (f.user_id, f.login_id) in alive}
 
 
 class SocketSessionInterface(SecureCookieSessionInterface):

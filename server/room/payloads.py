@@ -28,6 +28,12 @@ class Decline(Target):
     message: Annotated[str, Field(max_length=200)] = ""
 
 
+class Leave(Payload):
+    # Left with "Leave quickly": the facilitators are told, privately, so that they can follow up
+    # as the group agreed.
+    quick: bool = False
+
+
 class Lock(Payload):
     locked: bool
 

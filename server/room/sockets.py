@@ -166,9 +166,15 @@ def sids_of(user_id: int) -> list[str]:
     ]
 
 
-def disconnect_local(user_id: int) -> None:
-    """End this process's sockets of a person (the cluster reaches the other processes)."""
-    for sid in sids_of(user_id):
+def disconnect_local(user_id: int, ended_only: bool = False) -> None:
+    """End this process's sockets of a person, or only those whose login session ended (the
+    cluster reaches the other processes)."""
+    sids = sids_of(user_id)
+    if ended_only:
+        held = {sid: identity.of(_environ(sid)) for sid in sids}
+        good = identity.valid([found for found in held.values() if found is not None])
+        sids = [sid for sid, found in held.items() if found not in good]
+    for sid in sids:
         socketio.server.disconnect(sid, namespace=NAMESPACE)
 
 

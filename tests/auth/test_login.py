@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from server.auth import sessions
 from server.extensions import db
 from tests.conftest import Course
 from tests.factories import PASSWORD
@@ -45,7 +46,7 @@ def test_a_deactivated_person_cannot_log_in(client: FlaskClient, course: Course)
 def test_ending_all_sessions_logs_a_person_out_everywhere(login_as, course: Course) -> None:  # type: ignore[no-untyped-def]
     person = course.participants[0]
     client = login_as(person)
-    person.end_all_sessions()
+    sessions.end_all(person)
     db.session.commit()
     assert client.get("/").status_code == 302
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from server.auth import sessions
 from server.extensions import db, socketio
 from server.models import (
     Attendance,
@@ -29,7 +30,7 @@ def test_a_socket_without_a_logged_in_session_is_refused(app: Flask, course: Cou
 
 def test_a_socket_whose_session_ended_is_refused(app: Flask, course: Course, login_as) -> None:  # type: ignore[no-untyped-def]
     http = login_as(course.participants[0])
-    course.participants[0].end_all_sessions()
+    sessions.end_all(course.participants[0])
     db.session.commit()
     assert not socketio.test_client(app, flask_test_client=http).is_connected()
 

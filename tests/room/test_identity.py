@@ -11,6 +11,7 @@ import pytest
 import redis
 from flask import Flask
 
+from server.auth import sessions
 from server.extensions import db, socketio
 from server.room.cluster import RedisCluster
 from tests.conftest import Course
@@ -71,7 +72,7 @@ def test_a_process_that_lost_its_control_channel_closes_ended_sessions_when_back
             lambda: redis_client.pubsub_numsub(channel)[0][1] == 1, "the listener to subscribe"
         )
         birch = meeting.participants[0]
-        course.participants[0].end_all_sessions()  # and the message that would say so is lost
+        sessions.end_all(course.participants[0])  # and the message that would say so is lost
         db.session.commit()
         for connection_id in _connection_ids(redis_client, name):
             redis_client.client_kill_filter(_id=connection_id)

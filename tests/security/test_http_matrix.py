@@ -91,6 +91,7 @@ def _url(app: Flask, rule: Rule, course: Course) -> str:
         "user_id": other.id,
         "membership_id": membership.id if membership else 0,
         "invitation_id": invitation.id,
+        "login_id": 1,
         "token": "not-a-real-token",
     }
     missing = set(rule.arguments) - set(values)

@@ -261,6 +261,20 @@ describe("RoomConnection", () => {
     expect(again.ok).toBe(false);
   });
 
+  it("leaving quickly says so before the close, without waiting for the answer", async () => {
+    const socket = new FakeSocket(() => joinedRoom);
+    const connection = new RoomConnection(7, { socket });
+    const joining = connection.join();
+    socket.open();
+    await joining;
+
+    connection.leaveQuickly();
+
+    expect(socket.sent.at(-1)).toEqual(["leave", { meeting_id: 7, quick: true }]);
+    expect(connection.state).toBe("disconnected");
+    expect(socket.connected).toBe(false);
+  });
+
   it("closing settles a join still waiting for the connection", async () => {
     const socket = new FakeSocket();
     const connection = new RoomConnection(7, { socket });

@@ -31,6 +31,8 @@ export type PresenceStatus = "here" | "away";
 export type FloorVia = "queue" | "given" | "round";
 export type RoundKind = "check_in" | "check_out" | "custom";
 export type SignalKind = "need_break" | "not_ok";
+/** What facilitators receive: a signal someone sent, or `left_quickly` (they used "Leave quickly"). */
+export type ReceivedSignalKind = SignalKind | "left_quickly";
 export type ReactionKind = "hear_you" | "me_too" | "thank_you";
 export type RemovalScope = "meeting" | "group";
 export type EndReason = "ended" | "closed";
@@ -216,7 +218,7 @@ export interface JoinData {
 
 export interface ClientRequests {
   join: { payload: MeetingRef; reply: Data<JoinData> };
-  leave: { payload: MeetingRef; reply: Nothing };
+  leave: { payload: MeetingRef & { quick?: boolean }; reply: Nothing };
   set_status: { payload: MeetingRef & { status: PresenceStatus }; reply: Nothing };
   admit: { payload: TargetRef; reply: Nothing };
   admit_all: { payload: MeetingRef; reply: Data<{ full?: boolean }> };
@@ -282,7 +284,7 @@ export const CLIENT_EVENT_FIELDS: {
   readonly [E in ClientEvent]: readonly AllKeys<PayloadOf<E>>[];
 } = {
   join: [],
-  leave: [],
+  leave: ["quick"],
   set_status: ["status"],
   admit: ["user_id"],
   admit_all: [],
@@ -358,7 +360,7 @@ export interface ServerEvents {
   chat_deleted: MeetingRef & { id: string };
   chat_muted: MeetingRef & { muted: boolean };
   private_message: PrivateMessage;
-  private_signal: MeetingRef & { from: Sender; kind: SignalKind; at: number };
+  private_signal: MeetingRef & { from: Sender; kind: ReceivedSignalKind; at: number };
   reaction: MeetingRef & { from: Sender; kind: ReactionKind };
   topic_proposed: MeetingRef & { id: string; from: Sender; text: string };
   time_up: MeetingRef & { user_id: number };

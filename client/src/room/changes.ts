@@ -176,6 +176,9 @@ export function announcementForNotice<E extends ServerEvent>(
     }
     case "private_signal": {
       const signal = data as ServerEvents["private_signal"];
+      if (signal.kind === "left_quickly") {
+        return { key: "sayLeftQuickly", params: { name: signal.from.name } };
+      }
       const kind: MessageKey = signal.kind === "not_ok" ? "signalNotOk" : "signalNeedBreak";
       return { key: "saySignal", params: { name: signal.from.name, kind: { key: kind } } };
     }

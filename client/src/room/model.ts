@@ -23,7 +23,7 @@ import {
   type Sender,
   type ServerEvent,
   type ServerEvents,
-  type SignalKind,
+  type ReceivedSignalKind,
 } from "../protocol/events";
 
 /** Which screen the page shows. */
@@ -48,7 +48,7 @@ export interface Me {
 export interface SignalLine {
   key: string;
   from: Sender;
-  kind: SignalKind;
+  kind: ReceivedSignalKind;
   at: number;
 }
 

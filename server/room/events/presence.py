@@ -10,6 +10,7 @@ from server.room.errors import RoomError
 from server.room.events.common import Data, data_of
 from server.room.payloads import (
     Decline,
+    Leave,
     Lock,
     Payload,
     Status,
@@ -46,9 +47,9 @@ def join(ctx: Context, p: Payload) -> Data:
     return data
 
 
-@room_event("leave", policy="lobby")
-def leave(ctx: Context, p: Payload) -> Data:
-    ctx.apply(lambda state, now: rules.leave(state, ctx.user_id, now))
+@room_event("leave", policy="lobby", payload=Leave)
+def leave(ctx: Context, p: Leave) -> Data:
+    ctx.apply(lambda state, now: rules.leave(state, ctx.user_id, now, quick=p.quick))
     return None
 
 

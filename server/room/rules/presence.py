@@ -16,9 +16,10 @@ from server.room.rules.common import (
     require_facilitator,
     require_joined,
     target_anywhere,
+    who,
 )
 from server.room.rules.floor import end_floor, pause_floor, resume_floor
-from server.room.rules.outcome import Notice, Outcome, Sockets, TimerRequest, to_user
+from server.room.rules.outcome import FACILITATORS, Notice, Outcome, Sockets, TimerRequest, to_user
 from server.room.rules.rounds import leave_round
 from server.room.state import AWAY, HERE, ROOM, Person, RoomState
 
@@ -183,10 +184,16 @@ def drop_person(state: RoomState, user_id: int, now: float) -> Outcome:
     return outcome.merge(update_holding(state, now))
 
 
-def leave(state: RoomState, actor: int, now: float) -> Outcome:
-    """Leaving on purpose: no place is kept."""
-    require_joined(state, actor)
-    return drop_person(state, actor, now)
+def leave(state: RoomState, actor: int, now: float, quick: bool = False) -> Outcome:
+    """Leaving on purpose: no place is kept. Leaving with "Leave quickly" also tells the
+    facilitators, privately (a ``private_signal`` of kind ``left_quickly``; the agreement page says
+    so), so that they can follow up as the group agreed."""
+    person = require_joined(state, actor)
+    outcome = drop_person(state, actor, now)
+    if quick:
+        data = {"meeting_id": state.meeting_id, "from": who(person), "kind": "left_quickly"}
+        outcome.notices.append(Notice(FACILITATORS, "private_signal", {**data, "at": now}))
+    return outcome
 
 
 def _grace_token(person: Person) -> str:

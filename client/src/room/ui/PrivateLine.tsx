@@ -6,7 +6,12 @@
 
 import { useId, useState } from "preact/hooks";
 import { type MessageKey, errorText } from "../../i18n";
-import { LIMITS, type PrivateMessage, SIGNAL_KINDS, type SignalKind } from "../../protocol/events";
+import {
+  LIMITS,
+  type PrivateMessage,
+  type ReceivedSignalKind,
+  SIGNAL_KINDS,
+} from "../../protocol/events";
 import { facilitates, privateRecipients, privateThreads } from "../derive";
 import { useModel, useRoom } from "./context";
 import { useAction } from "./controls";
@@ -14,9 +19,10 @@ import { Section } from "./Section";
 import { clockTime } from "./time";
 import { roomLanguage, tr } from "./text";
 
-export const SIGNAL_KEYS: Record<SignalKind, MessageKey> = {
+export const SIGNAL_KEYS: Record<ReceivedSignalKind, MessageKey> = {
   need_break: "signalNeedBreak",
   not_ok: "signalNotOk",
+  left_quickly: "signalLeftQuickly",
 };
 
 export function PrivateLog({ lines }: { lines: PrivateMessage[] }) {

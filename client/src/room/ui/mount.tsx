@@ -80,7 +80,7 @@ export function mountRoom(
 
   // In order of importance: leave the meeting, stop the camera and the microphone (and close
   // every peer connection), stop speaking, forget what was said.
-  quickExit.onExit(() => connection.close());
+  quickExit.onExit(() => connection.leaveQuickly());
   quickExit.onExit(() => media.close());
   quickExit.onExit(() => announcer.stop());
   quickExit.onExit(() => render(null, container));
