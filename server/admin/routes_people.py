@@ -21,6 +21,7 @@ from server.admin.people import (
     reactivate_person,
     update_person,
 )
+from server.auth import two_factor
 from server.extensions import db
 from server.models import Role, User
 
@@ -148,3 +149,26 @@ def person_reset_link(user_id: int) -> str | Response:
     return render_template(
         "admin/link_made.html", kind="reset", person=user, link=_reset_url(token), hours=hours
     )
+
+
+@bp.route("/people/<int:user_id>/two-step-off", methods=["POST"])
+@access("admin")
+def person_two_step_off(user_id: int) -> Response:
+    """For someone who lost their phone and their recovery codes: two-step log-in off, every
+    log-in of theirs ended, and a notice waiting for their next log-in."""
+    user = _person_or_404(user_id)
+    try:
+        two_factor.reset_by_admin(user, acting_admin())
+    except two_factor.TwoStepError as error:
+        refused(error.code)
+    else:
+        db.session.commit()
+        room.disconnect_user(user.id)
+        flash(
+            _(
+                "Two-step log-in is off for %(name)s, and they are logged out everywhere.",
+                name=user.display_name,
+            ),
+            "info",
+        )
+    return redirect(url_for("admin.person_edit", user_id=user.id))

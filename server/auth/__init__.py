@@ -1,10 +1,11 @@
-"""Logging in and out, login sessions kept on the server, one-time password-reset links."""
+"""Logging in and out, two-step log-in, login sessions kept on the server, one-time
+password-reset links."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from server.auth import routes  # noqa: E402,F401
+from server.auth import routes, routes_two_step  # noqa: E402,F401
 
 
 def _configure_login() -> None:

@@ -30,3 +30,40 @@ class NewPasswordForm(FlaskForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+
+
+# The second step of a log-in: pasting works, spaces and dashes are ignored, and browsers and
+# password managers may fill the code in (autocomplete="one-time-code" in the templates).
+_CODE = {"autocapitalize": "none", "spellcheck": "false"}
+_TYPE_THE_CODE = _l("Type the code.")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your app"),
+        validators=[DataRequired(message=_TYPE_THE_CODE), Length(max=64)],
+        render_kw={**_CODE, "inputmode": "numeric"},
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        _l("Recovery code"),
+        validators=[DataRequired(message=_TYPE_THE_CODE), Length(max=64)],
+        render_kw=_CODE,
+    )
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    code = StringField(
+        _l("Code from your app, or a recovery code"),
+        validators=[DataRequired(message=_TYPE_THE_CODE), Length(max=64)],
+        render_kw=_CODE,
+    )
+
+
+class TurnOffForm(NewRecoveryCodesForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Type your password.")), Length(max=256)],
+    )

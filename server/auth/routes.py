@@ -6,14 +6,14 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from server.access import access
-from server.auth import bp, notices, sessions
+from server.auth import bp, logins, pending, sessions
 from server.auth.forms import LoginForm, NewPasswordForm
 from server.auth.service import authenticate, find_reset, use_reset
 from server.extensions import csrf, db, limiter
 from server.web import safe_next
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
@@ -23,7 +23,7 @@ def _token_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
@@ -35,9 +35,7 @@ def login() -> str | Response:
             flash(_("The login name or password is not right."), "error")
         else:
             target = safe_next(request.args.get("next"))
-            sessions.start(user, remember=bool(form.remember.data))
-            notices.show_and_forget(user)
-            return redirect(target)
+            return logins.after_password(user, bool(form.remember.data), target)
     return render_template("auth/login.html", form=form)
 
 
@@ -65,7 +63,11 @@ def leave_quickly() -> Response:
     the cookies this browser sends are deleted too. A token that names no session is not found."""
     from server import room
 
-    login = sessions.login_of_quick_exit_token(request.form.get("token", ""))
+    token = request.form.get("token", "")
+    if token == pending.QUICK_EXIT_TOKEN:
+        session.clear()  # a log-in waiting for its second step lives only in the cookie
+        return Response(status=204)
+    login = sessions.login_of_quick_exit_token(token)
     if login is None:
         abort(404)
     user_id = sessions.end(login.id)

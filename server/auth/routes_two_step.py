@@ -1,0 +1,123 @@
+"""The second step of a log-in, after a right password: a code from the person's app (or a
+recovery code), or setting up two-step log-in where it is required and not yet set up. Nothing
+here is a log-in until the step is done (server/auth/pending.py)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from server.access import access
+from server.auth import bp, pending, two_factor
+from server.auth.forms import CodeForm, RecoveryCodeForm
+from server.auth.logins import complete
+from server.auth.routes import login_limit
+from server.extensions import db, limiter
+from server.models import User
+
+# Code attempts count against the account they are for, on every page that takes a code.
+code_attempts = limiter.shared_limit(
+    pending.code_limit, scope="two-step-code", key_func=pending.account_key, methods=["POST"]
+)
+
+
+def wrong_code() -> str:
+    return _(
+        "This code is not right, or it was already used. Type the code your app shows now, or a "
+        "recovery code you have not used."
+    )
+
+
+def _log_in_again() -> Response:
+    if pending.drop():
+        flash(_("Your log-in was not finished in time. Please log in again."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(login_limit, methods=["POST"])
+@code_attempts
+def code() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    waiting = pending.current()
+    if waiting is None:
+        return _log_in_again()
+    user = waiting.user
+    if not user.totp_secret:
+        # Turned off meanwhile (by an administrator): the password was enough after all, unless
+        # setting it up again is required.
+        if two_factor.required_for(user):
+            return redirect(url_for("auth.setup"))
+        return _log_in_again()
+    recovery = request.args.get("with") == "recovery"
+    form = RecoveryCodeForm() if recovery else CodeForm()
+    if form.validate_on_submit():
+        used = two_factor.check(user, form.code.data or "")
+        if used is None:
+            form.code.errors = [*form.code.errors, wrong_code()]
+        else:
+            db.session.commit()
+            complete(user, waiting.remember)
+            if used == two_factor.Used.RECOVERY:
+                _say_how_many_left(user)
+            return redirect(waiting.next)
+    return render_template("auth/code.html", form=form, recovery=recovery)
+
+
+def _say_how_many_left(user: User) -> None:
+    left = two_factor.recovery_codes_left(user)
+    if left:
+        message = _(
+            "You used a recovery code: %(num)d are left. On your Log-in and security page you "
+            "can make new ones, or set up two-step log-in on a new phone.",
+            num=left,
+        )
+    else:
+        message = _(
+            "You used your last recovery code. On your Log-in and security page, make new ones "
+            "now, or set up two-step log-in on a new phone."
+        )
+    flash(message, "warning" if left <= 3 else "info")
+
+
+@bp.route("/login/setup", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(login_limit, methods=["POST"])
+@code_attempts
+def setup() -> str | Response:
+    """Setting up two-step log-in where it is required: right after the password, before any
+    log-in starts, with no way round it."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    waiting = pending.current()
+    if waiting is None:
+        return _log_in_again()
+    user = waiting.user
+    if user.totp_secret:
+        return redirect(url_for("auth.code"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = two_factor.enrol(user, form.code.data or "")
+        if codes is None:
+            form.code.errors = [*form.code.errors, wrong_code()]
+        else:
+            from server import room
+
+            db.session.commit()
+            room.end_sessions(user.id)
+            complete(user, waiting.remember)
+            return render_template("auth/recovery_codes.html", codes=codes, next=waiting.next)
+    return render_template("auth/setup.html", form=form, required=True, **setup_offer(user))
+
+
+def setup_offer(user: User) -> dict[str, str]:
+    """What the set-up page shows: the QR code and the secret for typing in by hand."""
+    secret = two_factor.enrolment_secret(user)
+    return {
+        "qr": two_factor.qr_code(two_factor.provisioning_uri(user, secret)),
+        "secret": two_factor.grouped(secret),
+    }
