@@ -11,11 +11,11 @@ from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 from server.extensions import db
-from server.models import Group, Meeting, Membership, MembershipStatus
+from server.models import Group, Meeting, Membership, MembershipStatus, Role, User
 
 Policy = Literal[
     "public",  # anyone, logged in or not
-    "token",  # anyone holding a secret link (invitation, reset, calendar feed)
+    "token",  # anyone holding a secret link (invitation, reset, calendar feed) or the metrics token
     "login",  # any logged-in person
     "member",  # an active member of the group the URL names (checked in the view)
     "facilitator",  # a facilitator or co-facilitator of the group the URL names
@@ -59,11 +59,17 @@ def init_app(app: Flask) -> None:
 
 
 def active_membership(group_id: int, user_id: int) -> Membership | None:
+    """Someone's active membership of a group. An administrator has none, even if a row says
+    otherwise (one left from before, or made by hand): admins never enter a group's pages or
+    rooms."""
     return db.session.scalar(
-        db.select(Membership).where(
+        db.select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
             Membership.group_id == group_id,
             Membership.user_id == user_id,
             Membership.status == MembershipStatus.ACTIVE,
+            User.role != Role.ADMIN,
         )
     )
 

@@ -96,7 +96,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("purge-records")
     @click.option("--days", type=int, default=None, help="default: KREDS_RETENTION_DAYS")
     def purge_records(days: int | None) -> None:
-        """Delete attendance, acknowledgements, reset links and invitations past retention.
+        """Delete attendance, acknowledgements, audit entries, reset links and invitations past
+        retention, and login sessions past their idle limit.
 
         Meant for cron, e.g. daily: ``flask --app server purge-records``."""
         from server.account.data import purge_old_records

@@ -17,6 +17,9 @@ def test_seed_demo_makes_a_group_of_six_with_a_meeting_open_now(app: Flask) -> N
     assert group is not None
     assert group.participant_count() == 6
     assert any(m.is_open(0) for m in group.meetings)
+    # The demo's administrator holds no place in the group (issue 22).
+    admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN))
+    assert admin is not None and admin.memberships == []
     # Running it again changes nothing.
     app.test_cli_runner().invoke(args=["seed-demo"])
     assert db.session.scalar(db.select(db.func.count(Group.id))) == 1

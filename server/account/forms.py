@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from server.account.timezones import is_timezone, timezone_names
 from server.auth.forms import MIN_PASSWORD
+from server.groups import names
 from server.invitations.forms import LANGUAGE_CHOICES
 
 
@@ -22,6 +23,7 @@ class ProfileForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Choose a name others will see.")),
             Length(max=64, message=_l("Use at most 64 characters.")),
+            names.visible,
         ],
     )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)

@@ -12,6 +12,7 @@ from server.account import bp
 from server.account.forms import CalendarForm, PasswordForm, ProfileForm
 from server.auth import sessions
 from server.extensions import db
+from server.groups.names import name_taken_near
 from server.i18n import current_language
 from server.web import safe_next
 
@@ -60,7 +61,17 @@ def _page(**forms: Any) -> str:
 def settings() -> str | Response:
     form = _profile_form()
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data
+        name = form.display_name.data or ""
+        if name != current_user.display_name and name_taken_near(current_user, name):
+            # Nobody may pass as the facilitator, or as anyone else in their groups.
+            form.display_name.errors.append(
+                _(
+                    "Someone in one of your groups already uses a name like this. "
+                    "Please choose another."
+                )
+            )
+            return _page(profile_form=form)
+        current_user.display_name = name
         current_user.language = form.language.data
         current_user.timezone = form.timezone.data
         db.session.commit()

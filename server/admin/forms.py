@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from server.groups import names
 from server.groups.members import MAX_INVITATION_DAYS
 from server.groups.scheduling import MAX_SERIES, Frequency
 from server.groups.service import MAX_CAPACITY
@@ -87,6 +88,7 @@ class PersonForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Give a display name.")),
             Length(max=64, message=_l("Use at most %(n)d characters.", n=64)),
+            names.visible,
         ],
         filters=[_strip],
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from server.auth import notices, sessions
 from server.auth.service import make_reset_link_token, normalise_login
 from server.extensions import db
+from server.groups.names import active_group_ids, name_taken
 from server.models import NoticeKind, Role, User
 from server.models.types import new_token
 from server.records import audit
@@ -59,6 +60,14 @@ def update_person(user: User, details: PersonDetails, actor: User) -> None:
     if user.id == actor.id and details.role != Role.ADMIN:
         # Otherwise the last administrator could lock everyone out of this area.
         raise PersonError("own_role")
+    groups = active_group_ids(user.id)
+    # Administrators hold no place in any group: they would enter its rooms.
+    if details.role == Role.ADMIN and groups:
+        raise PersonError("admin_with_groups")
+    if details.display_name != user.display_name and name_taken(
+        details.display_name, groups, user.id
+    ):
+        raise PersonError("name_taken")
     _apply(user, details)
     audit("admin.user.update", actor.id, target_user_id=user.id)
 

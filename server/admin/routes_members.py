@@ -15,7 +15,15 @@ from server.admin.forms import MEMBERSHIP_ROLE_CHOICES, AddMemberForm, MemberRol
 from server.extensions import db
 from server.groups.members import add_member, change_role, reactivate_member, remove_member
 from server.groups.service import GroupError
-from server.models import Group, Membership, MembershipRole, MembershipStatus, User, utcnow
+from server.models import (
+    Group,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Role,
+    User,
+    utcnow,
+)
 
 
 def _membership_or_404(group: Group, membership_id: int) -> Membership:
@@ -26,11 +34,14 @@ def _membership_or_404(group: Group, membership_id: int) -> Membership:
 
 
 def _add_form(group: Group) -> AddMemberForm:
-    """The form to add someone: active people who are not active members yet."""
+    """The form to add someone: active people who are not active members yet (administrators
+    hold no place in groups)."""
     form = AddMemberForm()
     active_ids = {m.user_id for m in group.active_memberships()}
     candidates = db.session.scalars(
-        db.select(User).where(User.active.is_(True)).order_by(User.display_name, User.login)
+        db.select(User)
+        .where(User.active.is_(True), User.role != Role.ADMIN)
+        .order_by(User.display_name, User.login)
     ).all()
     form.user_id.choices = [
         SelectChoice(str(u.id), f"{u.display_name} ({u.login})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from server.extensions import db
+from server.groups.names import name_taken
 from server.groups.service import GroupError, is_full, lock_group
 from server.models import (
     Group,
@@ -29,6 +30,9 @@ def _check_can_hold(group: Group, user: User, role: MembershipRole, joining: boo
     participant who is not one now, so the capacity counts."""
     if not user.active:
         raise GroupError("person_inactive")
+    # Administrators hold no place in any group: they would enter rooms and see the private line.
+    if user.role == Role.ADMIN:
+        raise GroupError("administrator")
     # A participant account never gets a facilitator's powers by a slip of the select.
     if role.facilitates and user.role == Role.PARTICIPANT:
         raise GroupError("not_a_facilitator")
@@ -36,6 +40,12 @@ def _check_can_hold(group: Group, user: User, role: MembershipRole, joining: boo
         lock_group(group)
         if is_full(group):
             raise GroupError("full")
+
+
+def _check_name_free(group: Group, user: User) -> None:
+    """Refuse someone whose name is like a member's: nobody may pass as the facilitator."""
+    if name_taken(user.display_name, [group.id], user.id):
+        raise GroupError("name_taken_in_group")
 
 
 def add_member(
@@ -51,6 +61,7 @@ def add_member(
     if membership is not None and membership.active:
         raise GroupError("already_member")
     _check_can_hold(group, user, role, joining=True)
+    _check_name_free(group, user)
     if membership is None:
         membership = Membership(group_id=group.id, user_id=user.id, role=role, joined_at=now)
         db.session.add(membership)
@@ -99,6 +110,7 @@ def reactivate_member(
     if membership.active:
         raise GroupError("already_member")
     _check_can_hold(membership.group, membership.user, membership.role, joining=True)
+    _check_name_free(membership.group, membership.user)
     membership.status = MembershipStatus.ACTIVE
     membership.joined_at = now
     audit(

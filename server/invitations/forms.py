@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from server.auth.forms import MIN_PASSWORD
+from server.groups import names
 
 PSEUDONYM_HINT = _l("Choose a name others will see. We advise you not to use your real name.")
 LANGUAGE_CHOICES = [
@@ -40,6 +41,7 @@ class JoinForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Choose a name others will see.")),
             Length(max=64, message=_l("Use at most 64 characters.")),
+            names.visible,
         ],
     )
     password = PasswordField(

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from server.access import access
 from server.account.timezones import timezone_or
+from server.auth import logins
 from server.extensions import limiter
 from server.i18n import current_language
 from server.invitations import bp
@@ -15,6 +16,7 @@ from server.invitations.service import (
     AlreadyMember,
     InvitationUnavailable,
     LoginTaken,
+    NameTaken,
     NewPerson,
     Unavailable,
     accept_as_existing_person,
@@ -27,7 +29,7 @@ from server.invitations.service import (
 from server.models import Invitation
 
 # Unknown links are "not found"; the others existed once and are gone, or cannot be used now.
-STATUS = {"unknown": 404, "expired": 410, "used": 410, "revoked": 410, "full": 409}
+STATUS = {"unknown": 404, "expired": 410, "used": 410, "revoked": 410, "full": 409, "admin": 403}
 
 
 def _unavailable(reason: Unavailable) -> tuple[str, int]:
@@ -55,6 +57,8 @@ def accept(token: str) -> str | Response | tuple[str, int]:
 
 def _join_existing(invitation: Invitation) -> str | Response | tuple[str, int]:
     group_name = invitation.group.name
+    if current_user.is_admin:
+        return _unavailable("admin")
     if already_member(invitation, current_user):
         return render_template("invitations/already_member.html", group_name=group_name)
     form = JoinExistingForm()
@@ -65,7 +69,16 @@ def _join_existing(invitation: Invitation) -> str | Response | tuple[str, int]:
             return _unavailable(closed.reason)
         except AlreadyMember:
             return render_template("invitations/already_member.html", group_name=group_name)
-        return _welcome(group_name)
+        except NameTaken:
+            flash(
+                _(
+                    "Someone in this group already uses a name like yours. Choose another name "
+                    "in My account, then open this link again."
+                ),
+                "error",
+            )
+        else:
+            return _welcome(group_name)
     return render_template("invitations/join_existing.html", form=form, group_name=group_name)
 
 
@@ -92,10 +105,14 @@ def _join_new(invitation: Invitation) -> str | Response | tuple[str, int]:
                 return _unavailable(closed.reason)
             except LoginTaken:
                 form.login.errors.append(_("This login name is taken. Please choose another."))
+            except NameTaken:
+                form.display_name.errors.append(
+                    _("Someone in this group already uses a name like this. Please choose another.")
+                )
             else:
-                session.clear()
-                login_user(user)
-                return _welcome(group_name)
+                done = logins.after_password(user, remember=False, target=url_for("dashboard.home"))
+                flash(_("Welcome to %(group)s.", group=group_name), "info")
+                return done
     return render_template(
         "invitations/join.html", form=form, group_name=group_name, pseudonym_hint=PSEUDONYM_HINT
     )

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.auth.service import normalise_login
 from server.extensions import db
+from server.groups.names import name_taken
 from server.models import (
     Group,
     Invitation,
@@ -22,7 +23,8 @@ from server.models import (
 )
 from server.models.types import hash_token
 
-Unavailable = Literal["unknown", "expired", "used", "revoked", "full"]
+# "admin": an administrator's account cannot join a group (admins hold no group role).
+Unavailable = Literal["unknown", "expired", "used", "revoked", "full", "admin"]
 
 
 class InvitationUnavailable(Exception):
@@ -39,6 +41,10 @@ class LoginTaken(Exception):
 
 class AlreadyMember(Exception):
     """The person is an active member of the group already."""
+
+
+class NameTaken(Exception):
+    """Someone in the group has a name like the one the person would join under."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,8 @@ def accept_as_new_person(invitation: Invitation, person: NewPerson) -> User:
         _lock(invitation)
         if login_taken(person.login):
             raise LoginTaken
+        if name_taken(person.display_name, [invitation.group_id]):
+            raise NameTaken
         user = User(
             login=normalise_login(person.login),
             display_name=person.display_name,
@@ -160,9 +168,13 @@ def accept_as_existing_person(invitation: Invitation, user: User) -> Membership:
     """Add a logged-in person to the group (or bring a former member back), in one transaction."""
     try:
         group = _lock(invitation)
+        if user.role == Role.ADMIN:
+            raise InvitationUnavailable("admin")
         membership = group.membership_of(user.id)
         if membership is not None and membership.active:
             raise AlreadyMember
+        if name_taken(user.display_name, [group.id], user.id):
+            raise NameTaken
         if membership is None:
             membership = Membership(group_id=group.id, user_id=user.id, role=invitation.role)
             db.session.add(membership)

@@ -24,8 +24,9 @@ def _grace_minutes() -> int:
 
 
 def entrant(meeting_id: int, user: User) -> tuple[Meeting, Entrant]:
-    """The meeting and who enters it, or why not: outsiders (admins included) and removed members
-    are ``not_member``, as is a meeting that does not exist; then the window; then the agreement."""
+    """The meeting and who enters it, or why not: outsiders, administrators (whatever membership
+    rows say: :func:`active_membership`) and removed members are ``not_member``, as is a meeting
+    that does not exist; then the window; then the agreement."""
     meeting = db.session.get(Meeting, meeting_id)
     membership = active_membership(meeting.group_id, user.id) if meeting else None
     if meeting is None or membership is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from server.extensions import db
@@ -74,11 +75,54 @@ def test_an_unknown_time_zone_is_refused(participant_client: FlaskClient, course
     assert person.timezone == "Europe/Copenhagen"
 
 
-def test_an_empty_display_name_is_refused(participant_client: FlaskClient, course: Course) -> None:
-    response = participant_client.post("/account", data=profile(**{"profile-display_name": " "}))
+@pytest.mark.parametrize("empty", [" ", "\u200b\u200b", "\u200e\u2060", "\u00ad"])
+def test_an_empty_or_invisible_display_name_is_refused(
+    participant_client: FlaskClient, course: Course, empty: str
+) -> None:
+    response = participant_client.post("/account", data=profile(**{"profile-display_name": empty}))
     assert "Choose a name others will see." in response.get_data(as_text=True)
     db.session.refresh(course.participants[0])
     assert course.participants[0].display_name == "Birch"
+
+
+@pytest.mark.parametrize(
+    "impostor", ["mira", " Mira ", "MIRA", "M\u0456ra", "M\u200bira", "M1ra", "MI RA"]
+)
+def test_a_participant_cannot_take_a_name_like_the_facilitators(
+    participant_client: FlaskClient, course: Course, impostor: str
+) -> None:
+    # In chat only the name shows: "Mira" from a participant would read as the facilitator.
+    response = participant_client.post(
+        "/account", data=profile(**{"profile-display_name": impostor})
+    )
+    assert response.status_code == 200
+    assert (
+        "Someone in one of your groups already uses a name like this. Please choose another."
+        in response.get_data(as_text=True)
+    )
+    person = course.participants[0]
+    db.session.refresh(person)
+    assert (person.display_name, person.language, person.timezone) == (
+        "Birch",
+        None,
+        "Europe/Copenhagen",
+    )
+
+
+def test_a_name_that_only_resembles_a_members_is_accepted(
+    participant_client: FlaskClient, course: Course
+) -> None:
+    participant_client.post("/account", data=profile(**{"profile-display_name": "Mirabel"}))
+    db.session.refresh(course.participants[0])
+    assert course.participants[0].display_name == "Mirabel"
+
+
+def test_the_names_of_other_groups_are_free(
+    participant_client: FlaskClient, course: Course
+) -> None:
+    participant_client.post("/account", data=profile(**{"profile-display_name": "Outsider"}))
+    db.session.refresh(course.participants[0])
+    assert course.participants[0].display_name == "Outsider"
 
 
 def test_changing_the_password_ends_the_other_sessions(login_as, app, course: Course) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from server.extensions import db
-from server.models import MembershipRole, MembershipStatus, Role
+from server.models import Membership, MembershipRole, MembershipStatus, Role
 from tests.admin.conftest import audit_actions
 from tests.conftest import Course
 from tests.factories import gen_membership, gen_user
@@ -56,7 +56,7 @@ def test_a_participant_account_cannot_be_made_a_facilitator_of_a_group(
         data={"role": "facilitator"},
         follow_redirects=True,
     )
-    assert "Only people with the facilitator or administrator role" in response.get_data(
+    assert "Only people with the facilitator role can lead a group." in response.get_data(
         as_text=True
     )
     db.session.refresh(membership)
@@ -170,3 +170,48 @@ def test_the_group_page_lists_members_with_role_and_status(
     assert "3 of 6 participant places taken" in html
     # Only people who are not members yet are offered.
     assert f'value="{course.outsider.id}"' in html
+
+
+def test_an_admin_cannot_add_themselves_to_a_group_as_co_facilitator(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    # As a co-facilitator the admin would enter the room at once and get the private line.
+    html = admin_client.get(f"/admin/groups/{course.group.id}").get_data(as_text=True)
+    assert f'value="{course.admin.id}"' not in html
+    response = admin_client.post(
+        f"/admin/groups/{course.group.id}/members",
+        data={"user_id": course.admin.id, "role": "co_facilitator"},
+        follow_redirects=True,
+    )
+    assert "Choose a person and a role." in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Membership).filter_by(user_id=course.admin.id)).all() == []
+    assert audit_actions() == []
+
+
+def test_an_admins_old_membership_cannot_be_reactivated(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    removed = gen_membership(
+        course.group, course.admin, MembershipRole.FACILITATOR, MembershipStatus.REMOVED
+    )
+    response = admin_client.post(
+        f"/admin/groups/{course.group.id}/members/{removed.id}/reactivate", follow_redirects=True
+    )
+    assert "An administrator cannot be a member of a group." in response.get_data(as_text=True)
+    db.session.refresh(removed)
+    assert removed.status == MembershipStatus.REMOVED
+    assert audit_actions() == []
+
+
+def test_a_person_whose_name_passes_for_a_members_cannot_be_added(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    impostor = gen_user(display_name="M\u0456ra")  # a Cyrillic i
+    response = admin_client.post(
+        f"/admin/groups/{course.group.id}/members",
+        data={"user_id": impostor.id, "role": "participant"},
+        follow_redirects=True,
+    )
+    assert "already uses a name like this person" in response.get_data(as_text=True)
+    assert course.group.membership_of(impostor.id) is None
+    assert audit_actions() == []

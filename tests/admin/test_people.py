@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from server.extensions import db
-from server.models import PasswordReset, Role, User
+from server.models import MembershipStatus, PasswordReset, Role, User
 from server.models.types import hash_token
 from tests.admin.conftest import audit_actions, shown_link, token_of
 from tests.conftest import Course
@@ -187,3 +187,51 @@ def test_the_people_page_lists_login_display_name_role_and_status(
     for person in (course.admin, course.facilitator, *course.participants):
         assert person.login in html and person.display_name in html
     assert "Deactivated" in html and "Administrator" in html
+
+
+def test_a_member_of_a_group_cannot_be_made_an_admin(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    # An admin who is also the group's facilitator would enter its rooms and read its private line.
+    person = course.facilitator
+    response = admin_client.post(
+        f"/admin/people/{person.id}",
+        data={"display_name": "Mira", "role": "admin", "email": "", "language": ""},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "an administrator cannot be" in html and "keeps two accounts" in html
+    db.session.refresh(person)
+    assert person.role == Role.FACILITATOR
+    assert audit_actions() == []
+
+
+def test_someone_who_left_every_group_can_be_made_an_admin(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    person = course.outsider
+    membership = course.other_group.membership_of(person.id)
+    assert membership is not None
+    membership.status = MembershipStatus.REMOVED
+    db.session.commit()
+    admin_client.post(
+        f"/admin/people/{person.id}",
+        data={"display_name": "Outsider", "role": "admin", "email": "", "language": ""},
+    )
+    db.session.refresh(person)
+    assert person.role == Role.ADMIN
+
+
+def test_an_admin_cannot_give_a_member_a_name_that_passes_for_anothers(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    person = course.participants[0]
+    response = admin_client.post(
+        f"/admin/people/{person.id}",
+        data={"display_name": "J0NAS", "role": "participant", "email": "", "language": ""},
+        follow_redirects=True,
+    )
+    assert "already uses a name like this" in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.display_name == "Birch"
+    assert audit_actions() == []

@@ -8,6 +8,7 @@ from server.extensions import db
 from server.groups.members import (
     add_member,
     create_invitation,
+    reactivate_member,
     remove_member,
     revoke_invitation,
 )
@@ -44,10 +45,17 @@ def test_a_deactivated_account_cannot_join(course: Course) -> None:
     assert refused.value.code == "person_inactive"
 
 
-def test_an_administrator_account_may_facilitate(course: Course) -> None:
+@pytest.mark.parametrize("role", list(MembershipRole))
+def test_an_administrator_account_holds_no_group_role(course: Course, role: MembershipRole) -> None:
     admin = gen_user(Role.ADMIN)
-    membership = add_member(course.group, admin, MembershipRole.FACILITATOR, course.admin, utcnow())
-    assert membership.role == MembershipRole.FACILITATOR
+    with pytest.raises(GroupError) as refused:
+        add_member(course.group, admin, role, course.admin, utcnow())
+    assert refused.value.code == "administrator"
+    # Nor through a row left from before.
+    old = gen_membership(course.group, admin, role, MembershipStatus.REMOVED)
+    with pytest.raises(GroupError):
+        reactivate_member(old, course.admin, utcnow())
+    assert not old.active
 
 
 def test_an_invitation_keeps_only_the_hash_and_can_be_revoked_once(course: Course) -> None:

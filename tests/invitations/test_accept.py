@@ -7,7 +7,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from server.extensions import db
-from server.invitations.service import InvitationUnavailable, NewPerson, accept_as_new_person
+from server.invitations.service import (
+    InvitationUnavailable,
+    NewPerson,
+    accept_as_existing_person,
+    accept_as_new_person,
+)
 from server.models import (
     Invitation,
     Membership,
@@ -272,3 +277,57 @@ def test_the_form_works_with_csrf_protection_on(app, client: FlaskClient, course
     assert page.count('name="timezone"') == 1
     response = client.post(f"/invite/{token}", data={**form(), "csrf_token": found.group(1)})
     assert response.status_code == 302
+
+
+def test_an_admin_who_opens_an_invitation_cannot_accept_it(admin_client, course: Course) -> None:  # type: ignore[no-untyped-def]
+    # Joined as a facilitator, the admin would sit in the room and read the private line.
+    invitation, token = gen_invitation(course.group, role=MembershipRole.CO_FACILITATOR)
+    page = admin_client.get(f"/invite/{token}")
+    assert page.status_code == 403
+    assert "An administrator cannot join a group" in page.get_data(as_text=True)
+    assert "Join this group with my current account" not in page.get_data(as_text=True)
+    response = admin_client.post(f"/invite/{token}")
+    assert response.status_code == 403
+    # The rule itself refuses too, whoever calls it.
+    with pytest.raises(InvitationUnavailable):
+        accept_as_existing_person(invitation, course.admin)
+    assert course.group.membership_of(course.admin.id) is None
+    db.session.refresh(invitation)
+    assert invitation.used_at is None
+    db.session.refresh(course.admin)
+    assert course.admin.role == Role.ADMIN
+
+
+@pytest.mark.parametrize("impostor", ["Mira", " mira ", "M\u0456ra", "M\u200bira", "M1RA"])
+def test_a_newcomer_cannot_join_under_a_name_like_a_members(
+    client: FlaskClient, course: Course, impostor: str
+) -> None:
+    invitation, token = gen_invitation(course.group)
+    before = user_count()
+    response = client.post(f"/invite/{token}", data=form(display_name=impostor))
+    assert response.status_code == 200
+    assert "Someone in this group already uses a name like this." in response.get_data(as_text=True)
+    assert user_count() == before
+    db.session.refresh(invitation)
+    assert invitation.used_at is None
+
+
+def test_a_name_that_only_resembles_a_members_is_welcome(
+    client: FlaskClient, course: Course
+) -> None:
+    _, token = gen_invitation(course.group)
+    assert client.post(f"/invite/{token}", data=form(display_name="Mirabel")).status_code == 302
+
+
+def test_an_account_named_like_a_member_cannot_join_with_an_invitation(
+    login_as, course: Course
+) -> None:  # type: ignore[no-untyped-def]
+    course.outsider.display_name = "J\u043enas"  # a Cyrillic o: harmless in the other group
+    db.session.commit()
+    invitation, token = gen_invitation(course.group)
+    response = login_as(course.outsider).post(f"/invite/{token}")
+    assert response.status_code == 200
+    assert "already uses a name like yours" in response.get_data(as_text=True)
+    assert course.group.membership_of(course.outsider.id) is None
+    db.session.refresh(invitation)
+    assert invitation.used_at is None

@@ -7,8 +7,9 @@ from flask.testing import FlaskClient
 
 from server.extensions import db
 from server.meetings.service import accept, has_accepted, needs_acceptance
-from server.models import Acknowledgement, MeetingStatus, utcnow
+from server.models import Acknowledgement, MeetingStatus, MembershipRole, utcnow
 from tests.conftest import Course
+from tests.factories import gen_membership
 
 ACCEPT = {"accept": "y"}
 
@@ -47,6 +48,16 @@ def test_people_outside_the_group_get_not_found(login_as, course: Course, who: s
         assert client.get(url).status_code == 404
     assert client.post(entry(course), data=ACCEPT).status_code == 404
     assert acknowledgements(getattr(course, who).id) == []
+
+
+def test_an_admin_with_a_membership_row_gets_not_found(login_as, course: Course) -> None:  # type: ignore[no-untyped-def]
+    # A row left from before, or made by hand: it gives an administrator nothing.
+    gen_membership(course.group, course.admin, MembershipRole.FACILITATOR)
+    client = login_as(course.admin)
+    for url in (entry(course), room(course), f"/groups/{course.group.id}/attendance"):
+        assert client.get(url).status_code == 404
+    assert client.post(entry(course), data=ACCEPT).status_code == 404
+    assert acknowledgements(course.admin.id) == []
 
 
 def test_an_unknown_meeting_is_not_found(participant_client: FlaskClient) -> None:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   breakSecondsLeft,
+  facilitatorRole,
   floorClock,
   formatDuration,
   hasFloor,
@@ -41,6 +42,17 @@ describe("the queue and the floor", () => {
     expect(floorClock(room, nowMs, 10)).toEqual({ secondsLeft: 90, timeUp: false, paused: false });
     expect(floorClock(room, nowMs + 100_000, 10)?.secondsLeft).toBe(0);
     expect(floorClock(roomSnapshot(), nowMs, 0)).toBeNull();
+  });
+});
+
+describe("roles", () => {
+  it("reads a facilitator's role from the roster by user id, never by name", () => {
+    const room = roomSnapshot();
+    expect(facilitatorRole(room, 1)).toBe("facilitator");
+    expect(facilitatorRole(room, 2)).toBe("co_facilitator");
+    expect(facilitatorRole(room, 3)).toBeNull(); // a participant
+    expect(facilitatorRole(room, 99)).toBeNull(); // not in the room (any more)
+    expect(facilitatorRole(null, 1)).toBeNull();
   });
 });
 

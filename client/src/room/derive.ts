@@ -14,6 +14,18 @@ export function person(room: RoomSnapshot | null, userId: number): RoomPerson | 
   return room?.people.find((p) => p.user_id === userId);
 }
 
+/**
+ * A facilitator's role, read from the server's roster by user id: never from a name, which
+ * anyone can choose. Null for participants and for anyone no longer in the room.
+ */
+export function facilitatorRole(
+  room: RoomSnapshot | null,
+  userId: number,
+): Exclude<Role, "participant"> | null {
+  const role = person(room, userId)?.role;
+  return role === "facilitator" || role === "co_facilitator" ? role : null;
+}
+
 /** A person's pseudonym, or `fallback` when they are no longer in the room. */
 export function nameOf(room: RoomSnapshot | null, userId: number, fallback = "?"): string {
   return person(room, userId)?.name ?? fallback;

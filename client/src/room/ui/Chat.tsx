@@ -8,6 +8,7 @@ import { LIMITS } from "../../protocol/events";
 import { facilitates } from "../derive";
 import { useModel, useRoom } from "./context";
 import { ActionButton, ActionError, useAction } from "./controls";
+import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { clockTime } from "./time";
 import { tr } from "./text";
@@ -35,7 +36,9 @@ function ChatLog() {
           class={message.from.user_id === model.me.userId ? "chat-message mine" : "chat-message"}
         >
           <p class="chat-meta">
-            <strong>{message.from.name}</strong> <time class="muted">{clockTime(message.at)}</time>
+            <strong>{message.from.name}</strong>
+            <RoleBadge userId={message.from.user_id} />{" "}
+            <time class="muted">{clockTime(message.at)}</time>
           </p>
           <p class="chat-text">{message.text}</p>
           {facilitating && (

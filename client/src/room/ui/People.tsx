@@ -9,6 +9,7 @@ import type { RoomPerson } from "../../protocol/events";
 import { facilitates, queuePosition } from "../derive";
 import { useModel } from "./context";
 import { ActionButton, ConfirmButton } from "./controls";
+import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { tr } from "./text";
 
@@ -118,13 +119,6 @@ function PersonOptions({ who }: { who: RoomPerson }) {
   );
 }
 
-function roleLabel(role: RoomPerson["role"]): string | null {
-  if (role === "facilitator") {
-    return tr("roleFacilitator");
-  }
-  return role === "co_facilitator" ? tr("roleCoFacilitator") : null;
-}
-
 export function People() {
   const model = useModel();
   const room = model.room;
@@ -140,7 +134,6 @@ export function People() {
         {people.map((who) => {
           const speaking = room?.floor?.user_id === who.user_id;
           const position = queuePosition(room, who.user_id);
-          const role = roleLabel(who.role);
           const muted = model.facilitator?.chat_muted.includes(who.user_id) ?? false;
           const classes = [
             "person",
@@ -156,7 +149,7 @@ export function People() {
                   {who.user_id === model.me.userId && <span class="muted"> {tr("youSuffix")}</span>}
                 </span>
                 <span class="person-badges">
-                  {role && <span class="badge">{role}</span>}
+                  <RoleBadge userId={who.user_id} />
                   {speaking && <span class="badge badge-ok">{tr("speakingBadge")}</span>}
                   {position !== null && <span class="badge">{tr("handBadge", { position })}</span>}
                   {who.status === "away" && (

@@ -15,6 +15,7 @@ import {
 import { facilitates, privateRecipients, privateThreads } from "../derive";
 import { useModel, useRoom } from "./context";
 import { useAction } from "./controls";
+import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { clockTime } from "./time";
 import { roomLanguage, tr } from "./text";
@@ -35,7 +36,8 @@ export function PrivateLog({ lines }: { lines: PrivateMessage[] }) {
           class={line.from.user_id === model.me.userId ? "private-message mine" : "private-message"}
         >
           <p class="chat-meta">
-            <strong>{line.from.user_id === model.me.userId ? tr("you") : line.from.name}</strong>{" "}
+            <strong>{line.from.user_id === model.me.userId ? tr("you") : line.from.name}</strong>
+            {line.from.user_id !== model.me.userId && <RoleBadge userId={line.from.user_id} />}{" "}
             <time class="muted">{clockTime(line.at)}</time>
           </p>
           <p class="chat-text">{line.text}</p>

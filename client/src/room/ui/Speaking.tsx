@@ -15,6 +15,7 @@ import {
 import { roundKindKey } from "../changes";
 import { useModel, useNow } from "./context";
 import { ActionButton } from "./controls";
+import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { Countdown } from "./time";
 import { tr } from "./text";
@@ -60,7 +61,10 @@ function Floor() {
     <div class={mine ? "floor floor-mine" : "floor"}>
       <p class="floor-holder" data-testid="floor-holder">
         <span class="floor-mark" aria-hidden="true" />
-        {mine ? tr("youHaveFloor") : tr("hasFloor", { name: nameOf(room, floor.user_id) })}
+        <span>
+          {mine ? tr("youHaveFloor") : tr("hasFloor", { name: nameOf(room, floor.user_id) })}
+          {!mine && <RoleBadge userId={floor.user_id} />}
+        </span>
       </p>
       <FloorClock />
       {mine && floor.via !== "round" && (
@@ -98,6 +102,7 @@ function Round() {
           >
             {step.name}
             {step.userId === model.me.userId && <span class="muted"> {tr("youSuffix")}</span>}
+            <RoleBadge userId={step.userId} />
             {step.current && <span class="visually-hidden"> {tr("roundNow")}</span>}
             {step.done && <span class="visually-hidden"> {tr("roundDone")}</span>}
           </li>
@@ -106,7 +111,10 @@ function Round() {
       <div class={myTurn ? "floor floor-mine" : "floor"}>
         <p class="floor-holder" data-testid="floor-holder">
           <span class="floor-mark" aria-hidden="true" />
-          {myTurn ? tr("yourTurn") : tr("theirTurn", { name: current?.name ?? "?" })}
+          <span>
+            {myTurn ? tr("yourTurn") : tr("theirTurn", { name: current?.name ?? "?" })}
+            {!myTurn && <RoleBadge userId={info.currentId} />}
+          </span>
         </p>
         <FloorClock />
       </div>
@@ -145,6 +153,7 @@ function QueueEntry({ userId, index, last }: { userId: number; index: number; la
       <span class="queue-name">
         {name}
         {userId === model.me.userId && <span class="muted"> {tr("youSuffix")}</span>}
+        <RoleBadge userId={userId} />
       </span>
       {facilitating && (
         <span class="row queue-actions">
