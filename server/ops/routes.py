@@ -61,16 +61,17 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.route("/metrics")
-@access("public")
+@access("token")
 def metrics() -> Response:
-    """Prometheus metrics of this process (``KREDS_METRICS_TOKEN``: a bearer token is needed)."""
+    """Prometheus metrics of this process, for ``Authorization: Bearer <KREDS_METRICS_TOKEN>``
+    only. Without a token configured there are none (the counts tell when meetings happen and
+    how many people come); anyone else gets the 404 of a page that does not exist."""
     token = str(current_app.config.get("METRICS_TOKEN") or "")
-    if token:
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            abort(404)
+    given = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        abort(404)
     found = metrics_of(current_app._get_current_object())  # type: ignore[attr-defined]
-    if found is None or not current_app.config.get("METRICS_ENABLED", True):
+    if found is None:
         abort(404)
     response = Response(found.render(), mimetype=None, content_type=PROMETHEUS_TEXT)
     response.headers["Cache-Control"] = "no-store"

@@ -12,9 +12,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    import logging
-
     from server.extensions import socketio
+    from server.logs import socket_logger
     from server.room import dispatch, events, sockets  # noqa: F401  (events register themselves)
     from server.room.runtime import init_runtime, runtime
 
@@ -31,9 +30,10 @@ def init_app(app: Flask) -> None:
         message_queue=queue,
         channel=f"{app.config['REDIS_PREFIX']}:socketio",
         # Packet logging would write what people say: it stays off (a test may switch it on to
-        # prove that server.logs strips the contents even then).
-        logger=packet_logging and logging.getLogger("socketio.server"),
-        engineio_logger=packet_logging and logging.getLogger("engineio.server"),
+        # prove that server.logs strips the contents even then). Loggers, never False: with
+        # False each library adds a handler of its own.
+        logger=socket_logger("socketio.server", packet_logging),
+        engineio_logger=socket_logger("engineio.server", packet_logging),
         max_http_buffer_size=app.config["MAX_SOCKET_PAYLOAD"],
         # Same origin only (python-engineio's default when no origins are listed).
         cors_allowed_origins=None,

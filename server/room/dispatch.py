@@ -1,8 +1,10 @@
 """One way into the room: the event registry and the wrapper every handler runs in.
 
-``@room_event(name, policy=..., payload=..., checks_first=...)`` registers a thin handler. The
-wrapper checks the identity (the person the socket connected as, :mod:`server.room.identity`),
-validates the payload, checks that the event names the socket's meeting, and turns a
+``@room_event(name, policy=..., payload=..., checks_first=..., budgeted=...)`` registers a thin
+handler. The wrapper checks the identity (the person the socket connected as,
+:mod:`server.room.identity`), validates the payload, checks that the event names the socket's
+meeting, pays for what the event changes from the sender's budget (:mod:`.rules.budget`), and
+turns a
 :class:`RoomError` into the acknowledgement ``{ok: false, error: {code, message}}`` in the
 person's language; any other exception becomes ``internal`` and is logged without the payload.
 The registry (event -> policy) is what docs/protocol.md and the authorisation tests are checked
@@ -48,6 +50,8 @@ class EventSpec:
     handler: Handler
     # The rule refuses before it changes anything: the store keeps no copy to put back.
     checks_first: bool = False
+    # What the event changes or relays is paid for from the sender's budget (rules/budget.py).
+    budgeted: bool = True
 
 
 REGISTRY: dict[str, EventSpec] = {}
@@ -61,9 +65,18 @@ def registered_events() -> dict[str, EventSpec]:
 
 
 def room_event(
-    name: str, *, policy: Policy, payload: type[Payload] = Payload, checks_first: bool = False
+    name: str,
+    *,
+    policy: Policy,
+    payload: type[Payload] = Payload,
+    checks_first: bool = False,
+    budgeted: bool = True,
 ) -> Callable[[Handler], Handler]:
     """Register a handler for a client event, with who may send it and its payload model.
+
+    ``budgeted=False``: the event is never refused for the sender's budget of room changes and
+    costs nothing from it (leaving; events that send nothing to others or have a limit of their
+    own). Every other event that changes the room or relays something is paid for from it.
 
     ``checks_first``: every way its rule refuses comes before anything in the room changes, so
     the store need not copy the room to put it back (the relays and the queue, floor and round
@@ -74,7 +87,7 @@ def room_event(
     def decorate(handler: Handler) -> Handler:
         if name in REGISTRY:
             raise ValueError(f"room event {name!r} is registered twice")
-        REGISTRY[name] = EventSpec(name, policy, payload, handler, checks_first)
+        REGISTRY[name] = EventSpec(name, policy, payload, handler, checks_first, budgeted)
         return handler
 
     return decorate
@@ -103,10 +116,10 @@ class Context:
         create: Callable[[], RoomState] | None = None,
         stage: Stage | None = None,
     ) -> Outcome:
-        """Run one rule on this meeting's state, under this event's policy."""
+        """Run one rule on this meeting's state, under this event's policy and budget."""
         applied = runtime().apply(
             self.meeting_id,
-            rule,
+            rules.budgeted(self.user_id, rule) if self.spec.budgeted else rule,
             actor_id=self.user_id,
             policy=self.spec.policy,
             create=create,

@@ -47,10 +47,18 @@ def turn_credentials(secret: str, opaque: str, expires_at: int) -> tuple[str, st
     return username, base64.b64encode(mac).decode("ascii")
 
 
+def relay_only(config: Mapping[str, Any]) -> bool:
+    """Whether every connection goes through TURN: as ``ICE_RELAY_ONLY`` says, and when it is
+    unset (None), whenever TURN servers are configured."""
+    chosen = config.get("ICE_RELAY_ONLY")
+    return bool(parse_urls(config.get("TURN_URLS"))) if chosen is None else bool(chosen)
+
+
 def ice_config(config: Mapping[str, Any], user_id: int, now: float) -> dict[str, Any]:
     """What a browser in the room needs for its peer connections: ``ice_servers`` (in the shape
-    of RTCIceServer), the ``ice_transport_policy`` ("relay" hides every address behind TURN)
-    and when the TURN credentials expire (``expires_at``, None without TURN)."""
+    of RTCIceServer), the ``ice_transport_policy`` ("relay" hides every address behind TURN,
+    the default with TURN; "all" lets browsers connect directly) and when the TURN credentials
+    expire (``expires_at``, None without TURN)."""
     servers: list[dict[str, Any]] = []
     stun = parse_urls(config.get("STUN_URLS"))
     if stun:
@@ -63,10 +71,10 @@ def ice_config(config: Mapping[str, Any], user_id: int, now: float) -> dict[str,
         opaque = opaque_id(user_id, str(config.get("SECRET_KEY") or ""))
         username, credential = turn_credentials(secret, opaque, expires_at)
         servers.append({"urls": list(turn), "username": username, "credential": credential})
-    relay_only = bool(config.get("ICE_RELAY_ONLY")) and expires_at is not None
+    relayed = relay_only(config) and expires_at is not None
     return {
         "ice_servers": servers,
-        "ice_transport_policy": "relay" if relay_only else "all",
+        "ice_transport_policy": "relay" if relayed else "all",
         "expires_at": expires_at,
     }
 

@@ -33,7 +33,7 @@ MESSAGES: dict[str, LazyString] = {
     "no_facilitator": _l("No facilitator is connected right now. Please try again in a moment."),
     "chat_off": _l("The facilitator has turned the chat off."),
     "chat_muted": _l("The facilitator has paused your chat messages."),
-    "rate_limited": _l("You are sending messages very fast. Please wait a moment."),
+    "rate_limited": _l("That was a lot at once. Please wait a moment, then try again."),
     "unknown_topic": _l("This topic is not in the meeting."),
     "too_many_topics": _l("The meeting cannot hold more topics."),
     "invalid": _l("This request is not valid."),

@@ -114,6 +114,14 @@ class Balance:
 
 
 @dataclass
+class Budget:
+    """How much of a person's budget of room changes was used (rules/budget.py), as of ``at``."""
+
+    used: float
+    at: float
+
+
+@dataclass
 class Settings:
     """What the room was opened with (from the group, the meeting and the configuration)."""
 
@@ -128,6 +136,11 @@ class Settings:
     # messages in a burst, refilled at ``signal_limit`` per ``signal_window`` seconds.
     signal_limit: int = 300
     signal_window: float = 10.0
+    # Changes to the room and relays to others, per person (rules/budget.py): at most ``budget``
+    # at once (facilitators ``facilitator_budget``), refilled in ``budget_window`` seconds.
+    budget: int = 20
+    facilitator_budget: int = 60
+    budget_window: float = 20.0
 
 
 @dataclass
@@ -157,6 +170,8 @@ class RoomState:
     topics: list[Topic] = field(default_factory=list)
     picked_topic: str | None = None
     balance: dict[int, Balance] = field(default_factory=dict)
+    # By user id, kept when someone leaves (leaving and joining again costs, too).
+    budgets: dict[int, Budget] = field(default_factory=dict)
     close_scheduled: bool = False
     ended: bool = False
 
@@ -185,6 +200,7 @@ class RoomState:
         data["people"] = [_fields(p) for p in self.people.values()]
         data["barred"] = [[uid, name] for uid, name in self.barred.items()]
         data["balance"] = [[uid, _fields(b)] for uid, b in self.balance.items()]
+        data["budgets"] = [[uid, b.used, b.at] for uid, b in self.budgets.items()]
         data["topics"] = [_fields(t) for t in self.topics]
         data["floor"] = _fields(self.floor) if self.floor is not None else None
         data["round"] = _fields(self.round) if self.round is not None else None
@@ -202,6 +218,10 @@ class RoomState:
                 "people": {p["user_id"]: Person(**p) for p in data["people"]},
                 "barred": {int(uid): str(name) for uid, name in data["barred"]},
                 "balance": {int(uid): Balance(**b) for uid, b in data["balance"]},
+                "budgets": {
+                    int(uid): Budget(float(used), float(at))
+                    for uid, used, at in data.get("budgets", ())
+                },
                 "topics": [Topic(**t) for t in data["topics"]],
                 "floor": Floor(**floor) if floor else None,
                 "round": Round(**round_) if round_ else None,

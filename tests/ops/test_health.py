@@ -52,7 +52,8 @@ def test_anyone_may_ask_for_health_without_logging_in(app: Flask) -> None:
     from server.access import policy_of
 
     assert policy_of(app, "ops.healthz") == "public"
-    assert policy_of(app, "ops.metrics") == "public"
+    # /metrics needs its bearer token (tests/ops/test_metrics.py).
+    assert policy_of(app, "ops.metrics") == "token"
 
 
 def test_the_wsgi_error_stream_loses_addresses() -> None:

@@ -1,4 +1,5 @@
-"""/metrics: Prometheus counts labelled by event name, error code and timer kind only."""
+"""/metrics: Prometheus counts labelled by event name, error code and timer kind only, for whoever
+holds the configured bearer token and nobody else."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from server.ops.metrics import Metrics, count
 from tests.conftest import Course
 from tests.factories import log_in
 
+TOKEN = "metrics-token-for-the-tests-0123456789"
+SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def metrics_token(app: Flask) -> None:
+    app.config["METRICS_TOKEN"] = TOKEN
+
 
 def samples(client: FlaskClient) -> dict[str, float]:
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=SCRAPER)
     assert response.status_code == 200
     assert response.content_type.startswith("text/plain; version=0.0.4")
     found = {}
@@ -41,23 +50,55 @@ def test_room_events_and_errors_are_counted_by_name_and_code(
     assert found['kreds_room_errors_total{code="unknown_event"}'] == 1
     assert found["kreds_sockets_connected"] == 1
     assert found["kreds_rooms_live"] == 0
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=SCRAPER).get_data(as_text=True)
     assert "Birch" not in text and "made-up" not in text
 
 
 def test_every_metric_is_described(client: FlaskClient) -> None:
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=SCRAPER).get_data(as_text=True)
     for name in ("kreds_sockets_connected", "kreds_rooms_live", "kreds_room_events_total"):
         assert f"# TYPE {name} " in text and f"# HELP {name} " in text
 
 
-def test_a_metrics_token_keeps_strangers_out(app: Flask, client: FlaskClient) -> None:
-    app.config["METRICS_TOKEN"] = "s3cret-token"
-    assert client.get("/metrics").status_code == 404
-    wrong = {"Authorization": "Bearer nope"}
-    assert client.get("/metrics", headers=wrong).status_code == 404
-    right = {"Authorization": "Bearer s3cret-token"}
-    assert client.get("/metrics", headers=right).status_code == 200
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": f"Bearer {TOKEN[:-1]}"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": f"bearer  {TOKEN}"},
+    ],
+    ids=["anonymous", "wrong", "shorter", "longer", "bare", "basic", "spaced"],
+)
+def test_without_the_token_there_are_no_metrics(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    response = client.get("/metrics", headers=headers)
+    assert response.status_code == 404
+    assert "kreds_" not in response.get_data(as_text=True)
+
+
+def test_a_logged_in_admin_gets_no_metrics_either(admin_client: FlaskClient) -> None:
+    assert admin_client.get("/metrics").status_code == 404
+    assert admin_client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+def test_without_a_token_configured_nobody_gets_metrics(app: Flask, client: FlaskClient) -> None:
+    app.config["METRICS_TOKEN"] = None
+    for headers in ({}, SCRAPER, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}):
+        assert client.get("/metrics", headers=headers).status_code == 404
+
+
+def test_a_short_metrics_token_is_refused_at_start() -> None:
+    from server.config import TestingConfig, check_config
+
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    with pytest.raises(RuntimeError, match="KREDS_METRICS_TOKEN"):
+        check_config({**config, "METRICS_TOKEN": "short"})
+    check_config({**config, "METRICS_TOKEN": TOKEN})
 
 
 def test_server_errors_are_counted_by_status(app: Flask, client: FlaskClient) -> None:

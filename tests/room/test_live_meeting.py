@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import socketio
+import websocket
 
 from tests.live_people import Person
-from tests.live_server import DEMO_PASSWORD, LiveServer, logged_in
+from tests.live_server import DEMO_PASSWORD, LiveServer, form_fields, logged_in
 from tests.live_server import live_server as live_server  # the fixture
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(90)]
@@ -50,6 +52,50 @@ def test_a_socket_needs_a_logged_in_session_from_the_same_origin(live_server: Li
     )
     assert same_origin.connected
     same_origin.disconnect()
+
+
+def connect_error(url: str, cookie: str | None) -> tuple[Any, str]:
+    """What a python-socketio client, and a bare WebSocket speaking Socket.IO, are told when the
+    server refuses their connection (with this Cookie header, or none)."""
+    refusals: list[Any] = []
+    client = socketio.Client(reconnection=False)
+    client.on("connect_error", lambda data=None: refusals.append(data))
+    headers = {"Cookie": cookie} if cookie else {}
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(url, headers=headers, transports=["websocket"], wait_timeout=5)
+    client.disconnect()
+    ws = websocket.create_connection(
+        url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+        header=[f"Cookie: {cookie}"] if cookie else [],
+        origin=url,
+        timeout=5,
+    )
+    try:
+        assert ws.recv().startswith("0{")  # Engine.IO's handshake
+        ws.send("40")  # connect to the namespace
+        frame = ws.recv()
+    finally:
+        ws.close()
+    return (refusals[0] if refusals else None), frame
+
+
+def test_a_refused_socket_is_told_not_logged_in(live_server: LiveServer) -> None:
+    """The documented connect error, for a client without a session and for one replaying the
+    cookie of a session that was logged out (not python-socketio's "Connection refused by
+    server")."""
+    refused = {"message": "not_logged_in"}
+    assert connect_error(live_server.url, None) == (refused, '44{"message":"not_logged_in"}')
+
+    session = logged_in(live_server.url, "cofacilitator", DEMO_PASSWORD)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    before = socketio.Client(reconnection=False)
+    before.connect(live_server.url, headers={"Cookie": cookie}, transports=["websocket"])
+    assert before.connected
+    before.disconnect()
+    page = session.get(f"{live_server.url}/account", timeout=5)
+    token = form_fields(page.text)["csrf_token"]
+    session.post(f"{live_server.url}/logout", data={"csrf_token": token}, timeout=5)
+    assert connect_error(live_server.url, cookie) == (refused, '44{"message":"not_logged_in"}')
 
 
 def test_seven_people_hold_a_whole_meeting(

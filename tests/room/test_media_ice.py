@@ -6,6 +6,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +77,43 @@ def test_credentials_expire_after_the_configured_time() -> None:
 def test_relay_only_needs_turn_and_hides_addresses() -> None:
     assert ice_config({**TURN, "ICE_RELAY_ONLY": True}, 5, NOW)["ice_transport_policy"] == "relay"
     assert ice_config({"ICE_RELAY_ONLY": True}, 5, NOW)["ice_transport_policy"] == "all"
+
+
+def test_with_a_turn_server_media_is_relayed_unless_turned_off() -> None:
+    assert ice_config(TURN, 5, NOW)["ice_transport_policy"] == "relay"
+    assert ice_config({**TURN, "ICE_RELAY_ONLY": None}, 5, NOW)["ice_transport_policy"] == "relay"
+    assert ice_config({**TURN, "ICE_RELAY_ONLY": False}, 5, NOW)["ice_transport_policy"] == "all"
+
+
+def configured(**environ: str) -> dict[str, object]:
+    """The production configuration a fresh process reads from this environment."""
+    program = (
+        "import json; from server.config import ProductionConfig as C; "
+        "print(json.dumps({k: getattr(C, k) for k in dir(C) if k.isupper()}, default=str))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KREDS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        env={**env, **environ},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout))
+
+
+def test_the_environment_relays_by_default_once_turn_is_configured() -> None:
+    turn = {"KREDS_TURN_URLS": str(TURN["TURN_URLS"]), "KREDS_TURN_SECRET": "s3cret"}
+    for environ, policy in (
+        ({}, "all"),  # no TURN server: browsers connect directly (the facilitator is told)
+        (turn, "relay"),
+        ({**turn, "KREDS_ICE_RELAY_ONLY": "1"}, "relay"),
+        ({**turn, "KREDS_ICE_RELAY_ONLY": "0"}, "all"),
+    ):
+        config = configured(**environ)
+        check_ice_config(config)
+        assert ice_config(config, 5, NOW)["ice_transport_policy"] == policy, environ
 
 
 @pytest.mark.parametrize(

@@ -50,3 +50,10 @@ def test_every_server_event_is_documented_and_nothing_else() -> None:
 def test_every_error_code_is_documented_and_nothing_else() -> None:
     table = DOC.split("## Error codes\n", 1)[1].split("\n## ", 1)[0]
     assert set(re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE)) == set(CODES)
+
+
+def test_the_events_outside_the_budget_are_the_documented_ones() -> None:
+    part = DOC.split("## How often: each person's budget\n", 1)[1].split("\n## ", 1)[0]
+    line = part.split("Outside the budget:", 1)[1].split("—", 1)[0]
+    documented = set(re.findall(r"`(\w+)`", line))
+    assert documented == {name for name, spec in registered_events().items() if not spec.budgeted}

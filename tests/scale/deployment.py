@@ -18,6 +18,9 @@ from server.config import database_url
 from tests.live_server import LiveServer
 from tests.scale.redis_helpers import REDIS_URL, keys_under, new_prefix
 
+# Prometheus' bearer token for /metrics, which answers nobody without one.
+METRICS_TOKEN = "scale-test-metrics-token-0123456789"
+SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 POSTGRES_URL = database_url(
     os.environ.get("KREDS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 )
@@ -70,6 +73,7 @@ class Deployment:
             "KREDS_REDIS_PREFIX": self.prefix,
             "DATABASE_URL": database,
             "SECRET_KEY": "scale-test-secret-shared-by-every-process-0123456789",
+            "KREDS_METRICS_TOKEN": METRICS_TOKEN,
             **settings,
         }
         self.servers = [LiveServer(env=env, prepare=n == 0, command=command) for n in range(count)]
@@ -92,7 +96,7 @@ class Deployment:
 
     def metrics(self, server: LiveServer) -> dict[str, float]:
         """The process's Prometheus samples (``name{labels}`` -> value)."""
-        text = requests.get(f"{server.url}/metrics", timeout=5).text
+        text = requests.get(f"{server.url}/metrics", headers=SCRAPER, timeout=5).text
         samples: dict[str, float] = {}
         for line in text.splitlines():
             if line and not line.startswith("#"):

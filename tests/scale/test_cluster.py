@@ -103,5 +103,5 @@ def test_control_messages_hold_ids_only(app: Flask, prefix: str, redis_client: r
     origin = sender.process_id
     assert messages == [
         {"op": "release", "sid": "sid-1", "meeting_id": 7, "from": origin},
-        {"op": "disconnect_user", "user_id": 10, "from": origin},
+        {"op": "disconnect_user", "user_id": 10, "ended_only": False, "from": origin},
     ]

@@ -23,7 +23,7 @@ import socketio
 
 from tests.live_people import Person
 from tests.live_server import LiveServer, form_fields
-from tests.scale.deployment import Deployment, shared_database
+from tests.scale.deployment import SCRAPER, Deployment, shared_database
 from tests.scale.redis_helpers import REDIS_URL, dump_under, keys_under, require_redis
 
 pytestmark = [pytest.mark.live, pytest.mark.redis, pytest.mark.timeout(120)]
@@ -291,7 +291,8 @@ def test_health_and_metrics_tell_no_personal_data(deployment: Deployment) -> Non
         health = requests.get(f"{server.url}/healthz", timeout=5)
         assert health.status_code == 200
         assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
-        text = requests.get(f"{server.url}/metrics", timeout=5).text
+        assert requests.get(f"{server.url}/metrics", timeout=5).status_code == 404
+        text = requests.get(f"{server.url}/metrics", headers=SCRAPER, timeout=5).text
         for private in ("Birch", "Mira", "Willow", "127.0.0.1", CANARY, "user_id", "meeting:"):
             assert private not in text
         samples = deployment.metrics(server)

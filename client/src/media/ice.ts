@@ -23,6 +23,9 @@ export function rtcConfiguration(found: IceConfiguration | null): RTCConfigurati
   };
 }
 
+/** What a connection uses while the room has not said how to connect: nothing is gathered. */
+const UNANSWERED: RTCConfiguration = { iceServers: [], iceTransportPolicy: "relay" };
+
 export class IceCache {
   private cached: { config: RTCConfiguration; until: number } | null = null;
   private fetching: Promise<RTCConfiguration> | null = null;
@@ -40,10 +43,16 @@ export class IceCache {
       .iceConfig()
       .catch(() => null)
       .then((found) => {
-        const config = rtcConfiguration(found);
-        const until = found?.expires_at ? found.expires_at * 1000 - MARGIN_MS : Infinity;
-        this.cached = { config, until };
         this.fetching = null;
+        if (found === null) {
+          // No answer: this connection gathers no candidates at all rather than direct ones
+          // (which would tell the other browser this one's address where the room relays), and
+          // the next connection asks again.
+          return { ...UNANSWERED };
+        }
+        const config = rtcConfiguration(found);
+        const until = found.expires_at ? found.expires_at * 1000 - MARGIN_MS : Infinity;
+        this.cached = { config, until };
         return config;
       });
     return this.fetching;

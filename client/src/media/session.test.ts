@@ -314,6 +314,34 @@ describe("a media session", () => {
     expect(rtcConfiguration(null)).toEqual({});
   });
 
+  it("gathers no addresses while the room has not answered for ICE servers, then asks again", async () => {
+    const bus = new FakeBus();
+    bus.iceConfig = null; // the ice_servers request failed (a timeout, a dropped connection)
+    const one = member(bus, 1);
+    one.session.setPeers([2]);
+    await settle();
+    expect(one.env.connections[0]?.config).toEqual({ iceServers: [], iceTransportPolicy: "relay" });
+    bus.iceConfig = { ice_servers: [], ice_transport_policy: "all", expires_at: null };
+    one.session.setPeers([2, 3]);
+    await settle();
+    expect(bus.iceRequests).toBe(2);
+    expect(one.env.connections.at(-1)?.config.iceTransportPolicy).toBe("all");
+  });
+
+  it("says whether audio and video go only through the relay, and connects the same way", async () => {
+    const bus = new FakeBus();
+    bus.iceConfig = { ice_servers: [], ice_transport_policy: "all", expires_at: null }; // no TURN
+    const direct = member(bus, 1);
+    expect(await direct.session.relayed()).toBe(false);
+    bus.iceConfig = { ice_servers: [{ urls: ["turn:t"] }], ice_transport_policy: "relay", expires_at: null };
+    const relayed = member(bus, 2);
+    expect(await relayed.session.relayed()).toBe(true);
+    relayed.session.setPeers([3]);
+    await settle();
+    expect(relayed.env.connections[0]?.config.iceTransportPolicy).toBe("relay");
+    expect(bus.iceRequests).toBe(2); // one per session: the connection used what was fetched
+  });
+
   it("keeps the camera off in audio-only mode and receives no video", async () => {
     const { a } = await meeting();
     await a.session.setCamera(true);

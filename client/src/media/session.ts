@@ -47,6 +47,7 @@ export class MediaSession {
   private readonly levelIntervalMs: number;
   private readonly events = new Emitter<MediaEvents>();
   private readonly mesh: PeerMesh;
+  private readonly ice: IceCache;
   private readonly tracker: SpeakingTracker;
   private readonly levels = new Map<number, number>();
   private me: number | null = null;
@@ -64,10 +65,11 @@ export class MediaSession {
     this.env = options.environment ?? browserEnvironment();
     this.levelIntervalMs = options.levelIntervalMs ?? 100;
     this.tracker = new SpeakingTracker(options.speaking);
+    this.ice = new IceCache(this.signalling);
     this.mesh = new PeerMesh({
       env: this.env,
       signalling: this.signalling,
-      ice: new IceCache(this.signalling),
+      ice: this.ice,
       onRemoteStream: (id, stream) => this.events.emit("remoteStream", id, stream),
       onAudioBlocked: () => this.events.emit("audioBlocked"),
       onPeerGone: (id) => this.forgetLevel(id),
@@ -112,6 +114,15 @@ export class MediaSession {
     this.mesh.start(myId);
     this.stops.push(this.signalling.onSignal((from, message) => this.mesh.receive(from, message)));
     this.stops.push(this.env.every(this.levelIntervalMs, () => this.tick()));
+  }
+
+  /**
+   * Whether audio and video go only through a relay (TURN), so that nobody in the room learns
+   * another's network address: the room's ICE configuration says so (fetched now if it was not
+   * yet; the connections use the same).
+   */
+  async relayed(): Promise<boolean> {
+    return (await this.ice.get()).iceTransportPolicy === "relay";
   }
 
   /** Follow a `room_state`: peers (connected admitted people), who may speak, the floor. */

@@ -25,6 +25,7 @@ import type {
 } from "../media/types";
 import type { RoomSnapshot, Sender } from "../protocol/events";
 import type { Announcement } from "./changes";
+import { facilitates } from "./derive";
 import { type Me, type RoomModel, type RoomStore, isFinal } from "./model";
 
 /** The controls whose refusals are shown beside them. */
@@ -53,6 +54,11 @@ export interface MediaView {
   /** The speakers chosen here (null: the browser's choice). */
   speakerId: string | null;
   canChooseSpeakers: boolean;
+  /**
+   * Whether audio and video go only through a relay (TURN), hiding everyone's network address
+   * (null: not known; only a facilitator's page asks, to tell them when it is not so).
+   */
+  relayed: boolean | null;
 }
 
 /** A session for this page, or null where the browser has no WebRTC. */
@@ -96,6 +102,7 @@ export function initialMediaView(canChooseSpeakers = false): MediaView {
     devices: { microphones: [], cameras: [], speakers: [] },
     speakerId: null,
     canChooseSpeakers,
+    relayed: null,
   };
 }
 
@@ -300,6 +307,13 @@ export class RoomMedia {
     session.start(me.userId);
     this.stops.push(bindRoom(session, connection));
     this.update({ status: "open", local: session.state });
+    if (facilitates(me.role)) {
+      void session.relayed().then((relayed) => {
+        if (this.session === session) {
+          this.update({ relayed });
+        }
+      });
+    }
     if (room) {
       session.applyRoom(room);
     }

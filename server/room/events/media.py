@@ -17,7 +17,8 @@ from server.room.payloads import FloorMode, Media, Payload, RtcSignal, Target
 from server.room.runtime import runtime
 
 
-@room_event("rtc_signal", policy="admitted", payload=RtcSignal, checks_first=True)
+# Signalling has its own, larger bucket (a connection is set up with dozens of candidates).
+@room_event("rtc_signal", policy="admitted", payload=RtcSignal, checks_first=True, budgeted=False)
 def rtc_signal(ctx: Context, p: RtcSignal) -> Data:
     message: dict[str, Any] = (
         {"description": p.description.model_dump()}
@@ -31,7 +32,7 @@ def rtc_signal(ctx: Context, p: RtcSignal) -> Data:
     )
 
 
-@room_event("ice_servers", policy="admitted", checks_first=True)
+@room_event("ice_servers", policy="admitted", checks_first=True, budgeted=False)
 def ice_servers(ctx: Context, p: Payload) -> Data:
     # The policy is checked against the room's state like every other event (a rule that
     # changes nothing); only then are credentials made.

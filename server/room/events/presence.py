@@ -47,7 +47,8 @@ def join(ctx: Context, p: Payload) -> Data:
     return data
 
 
-@room_event("leave", policy="lobby", payload=Leave)
+# Leaving is never refused for going too fast.
+@room_event("leave", policy="lobby", payload=Leave, budgeted=False)
 def leave(ctx: Context, p: Leave) -> Data:
     ctx.apply(lambda state, now: rules.leave(state, ctx.user_id, now, quick=p.quick))
     return None

@@ -4,6 +4,7 @@ Each rule takes the state of one meeting, the acting person and the payload's va
 state in place (or raises :class:`~server.room.errors.RoomError` and the store keeps the old state)
 and returns an :class:`~server.room.rules.outcome.Outcome` for the handlers to carry out."""
 
+from server.room.rules.budget import budgeted
 from server.room.rules.common import POLICIES, Policy, require_policy
 from server.room.rules.floor import (
     clear_queue,
@@ -73,6 +74,7 @@ __all__ = [
     "admit",
     "admit_all",
     "ask_to_unmute",
+    "budgeted",
     "chat",
     "clear_queue",
     "close",

@@ -10,10 +10,10 @@ to unmute."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from server.room.errors import RoomError
+from server.room.rules.budget import spend
 from server.room.rules.common import (
     require_admitted,
     require_facilitator,
@@ -110,13 +110,10 @@ def ask_to_unmute(state: RoomState, actor: int, target: int, now: float) -> Outc
 
 def _take_signal_token(state: RoomState, person: Person, now: float) -> None:
     """A token bucket per person: ``signal_limit`` at once, refilled over ``signal_window``."""
-    limit = float(state.settings.signal_limit)
-    rate = limit / state.settings.signal_window
-    tokens = limit if person.signal_tokens is None else person.signal_tokens
-    tokens = min(limit, tokens + max(0.0, now - person.signal_tokens_at) * rate)
-    if tokens < 1:  # refused: nothing changes, the bucket goes on filling from when it was set
-        raise RoomError("rate_limited", retry_after=max(1, math.ceil((1 - tokens) / rate)))
-    person.signal_tokens = tokens - 1
+    limit = state.settings.signal_limit
+    used = 0.0 if person.signal_tokens is None else limit - person.signal_tokens
+    used = spend(used, person.signal_tokens_at, limit, state.settings.signal_window, now)
+    person.signal_tokens = limit - used
     person.signal_tokens_at = now
 
 

@@ -1,8 +1,8 @@
 /**
  * The facilitator's tools: the lobby (admit, admit all, decline with a message), the lock,
- * the turn time limit, rounds, floor mode and muting, chat on/off, breaks, the content warning,
- * the speaking balance, and ending the meeting. Per-person actions live in People, queue
- * actions in Speaking.
+ * the turn time limit, rounds, floor mode and muting (and a notice when audio and video are not
+ * relayed), chat on/off, breaks, the content warning, the speaking balance, and ending the
+ * meeting. Per-person actions live in People, queue actions in Speaking.
  */
 
 import { useId, useState } from "preact/hooks";
@@ -10,7 +10,8 @@ import type { MessageKey } from "../../i18n";
 import { LIMITS, ROUND_KINDS, type RoundKind } from "../../protocol/events";
 import { roundKindKey } from "../changes";
 import { formatDuration } from "../derive";
-import { useModel } from "./context";
+import type { RoomMedia } from "../media";
+import { useMediaView, useModel, useRoom } from "./context";
 import { ActionButton, ActionError, ConfirmButton, useAction } from "./controls";
 import { LobbyTools } from "./LobbyTools";
 import { Section } from "./Section";
@@ -177,13 +178,28 @@ export function floorModeStatus(floorMode: boolean, round: boolean, switchOn: bo
   return round && !switchOn ? "floorModeRoundStatus" : "floorModeOnStatus";
 }
 
+/** Said calmly, in the facilitator's tools, when audio and video are not relayed (no TURN). */
+function RelayNotice({ media }: { media: RoomMedia }) {
+  const view = useMediaView(media);
+  if (view.relayed !== false) {
+    return null;
+  }
+  return (
+    <p class="notice relay-notice" data-testid="relay-notice">
+      {tr("mediaNotRelayed")}
+    </p>
+  );
+}
+
 function SoundTools() {
   const model = useModel();
+  const { media } = useRoom();
   const room = model.room;
   const switchOn = model.facilitator?.floor_mode_switch ?? room?.floor_mode ?? false;
   const status = floorModeStatus(room?.floor_mode ?? false, room?.round != null, switchOn);
   return (
     <>
+      {media && <RelayNotice media={media} />}
       <p class="floor-mode-status" data-testid="floor-mode-status">
         {tr(status)}
       </p>

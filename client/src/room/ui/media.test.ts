@@ -279,14 +279,44 @@ describe("sound and picture for a participant", () => {
 });
 
 describe("sound and picture for a facilitator", () => {
-  async function asFacilitator(room: Partial<RoomSnapshot> = {}) {
-    const rendered = await renderRoom(FACILITATOR, room, { media: true });
+  async function asFacilitator(room: Partial<RoomSnapshot> = {}, relay?: FakeRelay) {
+    const rendered = await renderRoom(FACILITATOR, room, { media: true, ...(relay ? { relay } : {}) });
     await rendered.fire(
       "room_state",
       roomSnapshot({ ...room, version: 2, facilitator: facilitatorSnapshot({ version: 2 }) }),
     );
     return rendered;
   }
+
+  const NOT_RELAYED =
+    "Audio and video go directly between browsers: members can learn each other's network address. Ask your organisation to set up a relay (TURN) server.";
+
+  it("says, in the sound tools, when audio and video are not relayed", async () => {
+    view = await asFacilitator(); // the server's ICE configuration: no TURN, policy "all"
+    await view.settle();
+    const notice = view.container.querySelector("#sound-tools [data-testid=relay-notice]");
+    expect(notice?.textContent).toBe(NOT_RELAYED);
+    expect(view.sent.filter(([event]) => event === "ice_servers")).toHaveLength(1);
+  });
+
+  it("says nothing when everything goes through the relay", async () => {
+    const relay = new FakeRelay();
+    relay.ice = {
+      ice_servers: [{ urls: ["turn:turn.example.org:3478"], username: "1:a", credential: "c" }],
+      ice_transport_policy: "relay",
+      expires_at: 2_000_000_000,
+    };
+    view = await asFacilitator({}, relay);
+    await view.settle();
+    expect(view.container.querySelector("[data-testid=relay-notice]")).toBeNull();
+    expect(view.container.textContent).not.toContain("directly between browsers");
+  });
+
+  it("never tells a participant", async () => {
+    view = await renderRoom(PARTICIPANT, {}, { media: true });
+    await view.settle();
+    expect(view.container.querySelector("[data-testid=relay-notice]")).toBeNull();
+  });
 
   it("switches floor mode and mutes everyone but the floor", async () => {
     view = await asFacilitator();

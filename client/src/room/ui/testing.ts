@@ -35,6 +35,8 @@ const ICE = { ice_servers: [], ice_transport_policy: "all", expires_at: null };
 export class FakeRelay {
   private readonly connections = new Map<number, FakeRoomConnection>();
   answer: Answer = () => ({ ok: true, data: {} });
+  /** What `ice_servers` answers (no servers: browsers connect directly). */
+  ice: object = ICE;
 
   connect(userId: number, sent: Array<[string, unknown]> = []): FakeRoomConnection {
     const connection = new FakeRoomConnection(userId, this, sent);
@@ -44,7 +46,7 @@ export class FakeRelay {
 
   reply(from: number, event: string, payload: Record<string, unknown>): Reply {
     if (event === "ice_servers") {
-      return { ok: true, data: ICE };
+      return { ok: true, data: this.ice };
     }
     if (event === "rtc_signal") {
       const { to_user_id: to, ...message } = payload;
