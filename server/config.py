@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,12 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _maybe_bool(name: str) -> bool | None:
+    """A switch that may be left unset (None: the default depends on other settings)."""
+    value = os.environ.get(name, "").strip()
+    return _bool(name, False) if value else None
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -26,6 +33,12 @@ def _int(name: str, default: int) -> int:
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value else default
+
+
+def _roles(name: str, default: str) -> tuple[str, ...]:
+    """A list of roles, comma- or space-separated; set but empty means none."""
+    value = os.environ.get(name)
+    return tuple((default if value is None else value).replace(",", " ").lower().split())
 
 
 def database_url(url: str) -> str:
@@ -79,15 +92,24 @@ class Config:
     TURN_URLS = os.environ.get("KREDS_TURN_URLS", "")
     TURN_SECRET = os.environ.get("KREDS_TURN_SECRET", "")
     TURN_TTL = _int("KREDS_TURN_TTL", 3600)
-    # Relay every connection through TURN: no participant learns another's IP address.
-    ICE_RELAY_ONLY = _bool("KREDS_ICE_RELAY_ONLY", False)
+    # Relay every connection through TURN, so that no member learns another's IP address: unset
+    # (None), on whenever TURN servers are configured; KREDS_ICE_RELAY_ONLY=0 turns it off.
+    ICE_RELAY_ONLY = _maybe_bool("KREDS_ICE_RELAY_ONLY")
     INVITATION_DAYS = _int("KREDS_INVITATION_DAYS", 14)
     RESET_LINK_HOURS = _int("KREDS_RESET_LINK_HOURS", 24)
+    # Who may not log in without two-step log-in: "admin", "facilitator" (the global role, or
+    # leading or co-leading any group), both, or none (the default outside production).
+    TWO_FACTOR_REQUIRED = _roles("KREDS_TWO_FACTOR_REQUIRED", "")
     RETENTION_DAYS = _int("KREDS_RETENTION_DAYS", 365)
 
     # Rate limits (Flask-Limiter syntax).
     LOGIN_RATE_LIMIT = os.environ.get("KREDS_LOGIN_RATE_LIMIT", "10 per minute")
     TOKEN_PAGE_RATE_LIMIT = os.environ.get("KREDS_TOKEN_PAGE_RATE_LIMIT", "30 per minute")
+    # Codes typed for one account (two-step log-in), from any address: a guesser who has the
+    # password gets a few tries an hour.
+    TWO_FACTOR_RATE_LIMIT = os.environ.get(
+        "KREDS_TWO_FACTOR_RATE_LIMIT", "5 per minute; 20 per hour"
+    )
     RATELIMIT_ENABLED = _bool("KREDS_RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
 
@@ -98,6 +120,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # "Keep me logged in" lasts 30 days unused (the login session ends on the server then too:
+    # server/auth/sessions.py), not Flask-Login's year.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # Kreds' own access log (method, route pattern, status, duration: no addresses, no tokens).
     ACCESS_LOG = _bool("KREDS_ACCESS_LOG", True)
     # Socket.IO/Engine.IO packet logging, for the zero-persistence test only: even then the
@@ -109,8 +134,8 @@ class Config:
     # Reverse proxies in front of Kreds (nginx: 1) whose X-Forwarded-Proto and X-Forwarded-For are
     # trusted: the scheme for secure cookies and links, the address only hashed for rate limits.
     PROXY_HOPS = _int("KREDS_PROXY_HOPS", 0)
-    # /healthz and /metrics (Prometheus). With a token, /metrics needs "Authorization: Bearer …".
-    METRICS_ENABLED = _bool("KREDS_METRICS_ENABLED", True)
+    # /metrics (Prometheus) answers only "Authorization: Bearer <token>", and only when a token
+    # is set: unset, it is a page that does not exist.
     METRICS_TOKEN = os.environ.get("KREDS_METRICS_TOKEN") or None
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Over HTTPS Flask-WTF would also demand a Referer from the same host, but every page says
@@ -136,17 +161,19 @@ class TestingConfig(Config):
     ASYNC_MODE = "threading"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    TWO_FACTOR_REQUIRED: tuple[str, ...] = ()
     SERVER_NAME = "localhost"
     ROOM_TIMERS = "manual"
     # No STUN or TURN servers unless a test sets them.
     STUN_URLS = ""
     TURN_URLS = ""
     TURN_SECRET = ""
-    ICE_RELAY_ONLY = False
+    ICE_RELAY_ONLY: bool | None = None
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TWO_FACTOR_REQUIRED = _roles("KREDS_TWO_FACTOR_REQUIRED", "admin,facilitator")
     SOCKET_PACKET_LOGGING = False
     SESSION_COOKIE_SECURE = _bool("KREDS_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -170,6 +197,17 @@ def check_config(config: Mapping[str, Any]) -> None:
                 "random value of at least 32 characters, for example the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+    unknown = set(config.get("TWO_FACTOR_REQUIRED", ())) - {"admin", "facilitator"}
+    if unknown:
+        raise RuntimeError(
+            "KREDS_TWO_FACTOR_REQUIRED lists roles among admin and facilitator, not "
+            + ", ".join(sorted(unknown))
+        )
+    if 0 < len(config.get("METRICS_TOKEN") or "") < 24:
+        raise RuntimeError(
+            "KREDS_METRICS_TOKEN must be at least 24 random characters: anyone can try to guess "
+            "it on /metrics."
+        )
     if config.get("ASYNC_MODE") not in {"eventlet", "gevent", "threading"}:
         raise RuntimeError("KREDS_ASYNC_MODE must be eventlet, gevent or threading")
     from server.room.ice import check_ice_config

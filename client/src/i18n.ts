@@ -289,6 +289,8 @@ const en = {
   floorModeRoundStatus: "A round is going on: floor mode is on until it ends.",
   floorModeOffStatus: "Floor mode is off: everyone can speak.",
   floorModeToolsHint: "Floor mode never turns anyone's microphone on; people who get the floor are asked.",
+  mediaNotRelayed:
+    "Audio and video go directly between browsers: members can learn each other's network address. Ask your organisation to set up a relay (TURN) server.",
   muteAllButFloor: "Mute everyone but the floor",
   muteMic: "Mute",
   muteMicOf: "Mute {name}'s microphone",
@@ -587,6 +589,8 @@ const da: Dictionary = {
   floorModeRoundStatus: "En runde er i gang: ordstyring er slået til, til den slutter.",
   floorModeOffStatus: "Ordstyring er slået fra: alle kan tale.",
   floorModeToolsHint: "Ordstyring tænder aldrig nogens mikrofon; den, der får ordet, bliver spurgt.",
+  mediaNotRelayed:
+    "Lyd og billede går direkte mellem browserne: medlemmerne kan se hinandens netværksadresse. Bed jeres organisation om at sætte en relæserver (TURN) op.",
   muteAllButFloor: "Sluk alle mikrofoner undtagen hos den, der har ordet",
   muteMic: "Sluk mikrofonen",
   muteMicOf: "Sluk {name}s mikrofon",

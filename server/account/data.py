@@ -112,16 +112,20 @@ def delete_account(user: User) -> None:
 
 
 def purge_old_records(days: int) -> dict[str, int]:
-    """Delete attendance and acknowledgements older than ``days``, and reset links and invitations
-    that ended that long ago. Returns how many of each went. The caller commits."""
-    from server.models import Invitation
+    """Delete attendance, acknowledgements and audit entries older than ``days``, reset links and
+    invitations that ended that long ago, and login sessions past their idle limit. Returns how
+    many of each went. The caller commits."""
+    from server.auth.sessions import expired_logins
+    from server.models import AuditEntry, Invitation
 
     cutoff = utcnow() - timedelta(days=days)
     statements = {
         "attendance": db.delete(Attendance).where(Attendance.admitted_at < cutoff),
         "acknowledgements": db.delete(Acknowledgement).where(Acknowledgement.accepted_at < cutoff),
+        "audit_entries": db.delete(AuditEntry).where(AuditEntry.at < cutoff),
         "password_resets": db.delete(PasswordReset).where(PasswordReset.expires_at < cutoff),
         "invitations": db.delete(Invitation).where(Invitation.expires_at < cutoff),
+        "login_sessions": expired_logins(),
     }
     counts: dict[str, int] = {}
     for name, statement in statements.items():

@@ -16,6 +16,18 @@ REFUSALS = {
     "already_inactive": _l("This account is already deactivated."),
     "already_active": _l("This account is already active."),
     "reset_inactive": _l("Reactivate the account before making a password link."),
+    "two_step_self": _l(
+        "You cannot turn off your own two-step log-in here: use your Log-in and security page."
+    ),
+    "two_step_off": _l("This person does not use two-step log-in."),
+    "admin_with_groups": _l(
+        "This person is a member of a group, and an administrator cannot be. Remove them from "
+        "their groups first, or make a separate administrator account: a person who is both "
+        "keeps two accounts."
+    ),
+    "name_taken": _l(
+        "Someone in one of this person's groups already uses a name like this. Choose another."
+    ),
     # Groups
     "timezone": _l("Choose a time zone from the list."),
     "language": _l("Choose Danish or English."),
@@ -32,8 +44,15 @@ REFUSALS = {
     "already_removed": _l("This person is already removed from the group."),
     "person_inactive": _l("This account is deactivated. Reactivate it first."),
     "not_a_facilitator": _l(
-        "Only people with the facilitator or administrator role can lead a group. Change their "
-        "role first."
+        "Only people with the facilitator role can lead a group. Change their role first."
+    ),
+    "administrator": _l(
+        "An administrator cannot be a member of a group. A person who is both keeps a separate "
+        "account for the group."
+    ),
+    "name_taken_in_group": _l(
+        "Someone in this group already uses a name like this person's. Change one of the names "
+        "first."
     ),
     "full": _l("The group is full. Raise its capacity or remove a participant first."),
     # Meetings
@@ -58,6 +77,7 @@ ACTIONS = {
     "admin.user.deactivate": _l("Person deactivated"),
     "admin.user.reactivate": _l("Person reactivated"),
     "admin.user.reset_link": _l("Password link made"),
+    "admin.user.two_factor_reset": _l("Two-step log-in turned off"),
     "admin.group.create": _l("Group created"),
     "admin.group.update": _l("Group changed"),
     "admin.group.delete": _l("Group deleted"),

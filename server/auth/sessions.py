@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
+from sqlalchemy import Delete
 
 from server.extensions import db, login_manager
 from server.models import LoginSession, User, utcnow
@@ -23,6 +24,10 @@ from server.models.types import hash_token, new_token
 # How stale "last used" may get before a request writes it again (one write per few minutes, not
 # one per request).
 LAST_SEEN_STEP = timedelta(minutes=5)
+# A log-in ends by itself after this long unused: a browser-session log-in (browsers that restore
+# their tabs keep its cookie), and one kept with "keep me logged in".
+IDLE_LIMIT = timedelta(hours=12)
+REMEMBERED_IDLE_LIMIT = timedelta(days=30)
 
 
 def device_of(user_agent: str) -> str:
@@ -104,6 +109,17 @@ def end_all(user: User, keep: LoginSession | None = None) -> None:
     db.session.execute(query)
 
 
+def expired_logins() -> Delete:
+    """The statement that deletes every login session past its idle limit."""
+    now = utcnow()
+    return db.delete(LoginSession).where(
+        db.or_(
+            db.and_(LoginSession.remember.is_(False), LoginSession.last_seen_at < now - IDLE_LIMIT),
+            LoginSession.last_seen_at < now - REMEMBERED_IDLE_LIMIT,
+        )
+    )
+
+
 def of_user(user: User) -> list[LoginSession]:
     return list(
         db.session.scalars(
@@ -129,6 +145,10 @@ def load_user(session_id: str) -> User | None:
     if not user.active:
         return None
     now = utcnow()
+    if now - login.last_seen_at > (REMEMBERED_IDLE_LIMIT if login.remember else IDLE_LIMIT):
+        db.session.delete(login)
+        db.session.commit()
+        return None
     if now - login.last_seen_at > LAST_SEEN_STEP:
         login.last_seen_at = now
         db.session.commit()

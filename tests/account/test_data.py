@@ -9,7 +9,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.extensions import db
-from server.models import Acknowledgement, Attendance, AuditEntry, Membership, User, utcnow
+from server.models import (
+    Acknowledgement,
+    Attendance,
+    AuditEntry,
+    LoginSession,
+    Membership,
+    User,
+    utcnow,
+)
 from server.records import audit, record_attendance
 from tests.conftest import Course
 from tests.factories import PASSWORD
@@ -94,9 +102,19 @@ def test_the_purge_command_removes_records_past_retention(app: Flask, course: Co
         )
     )
     db.session.add(Attendance(meeting_id=course.meeting.id, user_id=course.participants[1].id))
+    # What an administrator did a year ago, and yesterday.
+    audit("admin.user.reset_link", course.admin.id, target_user_id=person.id).at = old
+    audit("admin.user.update", course.admin.id, target_user_id=person.id)
+    db.session.add(
+        LoginSession(user_id=person.id, token_hash="x" * 64, remember=True, last_seen_at=old)
+    )
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-records", "--days", "365"])
     assert result.exit_code == 0, result.output
     assert "1 attendance" in result.output
+    assert "1 audit entries" in result.output
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 1
     assert db.session.scalar(db.select(db.func.count(Acknowledgement.id))) == 0
+    kept = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert kept == ["admin.user.update"]
+    assert db.session.scalar(db.select(db.func.count(LoginSession.id))) == 0

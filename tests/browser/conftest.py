@@ -20,10 +20,9 @@ from tests.browser.helpers import (
     CLIENT_BUNDLE,
     NEUTRAL_URL,
     Person,
-    log_in,
     person,
 )
-from tests.live_server import LiveServer
+from tests.live_server import DEMO_PASSWORD, LiveServer, logged_in
 
 NewPerson = Callable[..., Person]
 SERVER_ENV = {"KREDS_QUICK_EXIT_URL": NEUTRAL_URL}
@@ -88,16 +87,27 @@ def new_person(browser: Browser, server: LiveServer) -> Iterator[NewPerson]:
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser: Browser, server: LiveServer) -> Callable[[str], Any]:
-    """``signed_in(login)``: the cookies of a demo person logged in through the real form once
-    per module, for ``new_person(storage_state=...)``."""
-    states: dict[str, Any] = {}
+def signed_in(server: LiveServer) -> Callable[[str], Any]:
+    """``signed_in(login)``: the cookies of a demo person just logged in through the real form,
+    for ``new_person(storage_state=...)``. Each call is a log-in of its own: a quick exit or a
+    log-out in one browser ends that log-in only."""
 
     def state(login: str) -> Any:
-        if login not in states:
-            with person(browser, server) as someone:
-                log_in(someone, login)
-                states[login] = someone.context.storage_state()
-        return states[login]
+        session = logged_in(server.url, login, DEMO_PASSWORD)
+        host = server.url.split("://", 1)[1].split(":", 1)[0]
+        cookies = [
+            {
+                "name": cookie.name,
+                "value": cookie.value or "",
+                "domain": host,
+                "path": cookie.path or "/",
+                "expires": float(cookie.expires) if cookie.expires else -1,
+                "httpOnly": True,
+                "secure": False,
+                "sameSite": "Lax",
+            }
+            for cookie in session.cookies
+        ]
+        return {"cookies": cookies, "origins": []}
 
     return state

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -195,12 +195,33 @@ def assert_replaced_by_the_neutral_site(page: Page, history_before: int) -> None
     assert page.evaluate("history.length") == history_before, "leaving added a history entry"
 
 
-def assert_left_without_a_way_back(page: Page, left_path: str, history_before: int) -> None:
-    """The page was replaced by the neutral site, and Back does not show the page that was
-    left."""
+def assert_left_without_a_way_back(
+    page: Page,
+    left_path: str,
+    history_before: int,
+    *,
+    logged_in: bool = False,
+    private: Sequence[str] = (),
+) -> None:
+    """The page was replaced by the neutral site, and Back does not show the page that was left.
+    Someone who was logged in finds only the log-in page there, with none of ``private`` (their
+    name, their group) on it: the quick exit ended their session on the server, and no page is
+    kept in a cache."""
     assert_replaced_by_the_neutral_site(page, history_before)
     page.go_back()
     assert path_of(page) != left_path, f"Back shows {left_path} again"
+    if logged_in:
+        assert_only_the_log_in_page(page, private, "Back after a quick exit")
+
+
+def assert_only_the_log_in_page(page: Page, private: Sequence[str], name: str) -> None:
+    """The page is the log-in page of someone logged out, naming none of ``private``."""
+    expect(page).to_have_url(re.compile(r"/login(\?|$)"))
+    expect(page.locator("#login")).to_be_visible()
+    expect(page.locator("form[action='/logout']")).to_have_count(0)
+    text = page.locator("body").inner_text()
+    shown = [word for word in private if word in text]
+    assert not shown, f"{name}: the page shows {shown}"
 
 
 def assert_nothing_stored(page: Page, name: str) -> None:
