@@ -24,8 +24,8 @@ DEMO_PASSWORD = "kreds-demo-2026"
 DEMO_GROUP = "Demo: Tuesday group"
 DEMO_PEOPLE = [
     ("admin", "Admin", Role.ADMIN, None),
-    ("facilitator", "Mira (facilitator)", Role.FACILITATOR, MembershipRole.FACILITATOR),
-    ("cofacilitator", "Jonas (co-facilitator)", Role.FACILITATOR, MembershipRole.CO_FACILITATOR),
+    ("facilitator", "Mira", Role.FACILITATOR, MembershipRole.FACILITATOR),
+    ("cofacilitator", "Jonas", Role.FACILITATOR, MembershipRole.CO_FACILITATOR),
     ("p1", "Birch", Role.PARTICIPANT, MembershipRole.PARTICIPANT),
     ("p2", "Heron", Role.PARTICIPANT, MembershipRole.PARTICIPANT),
     ("p3", "Juniper", Role.PARTICIPANT, MembershipRole.PARTICIPANT),

@@ -64,6 +64,7 @@ def test_the_security_page_lists_each_browser_by_kind_and_last_use_only(
     )
     login_as(person)
     page = client.get("/account/security").get_data(as_text=True)
+    assert "<title>Log-in and security · Kreds</title>" in page
     assert "Phone · Chrome" in page
     assert "This browser" in page
     assert page.count("Log out this browser") == 1  # the other one

@@ -245,7 +245,7 @@ def members(
     """The facilitator in the room, and two participants who accepted the agreement and wait in
     the lobby; each in their own browser, watched by ``WATCH``."""
     meeting_id = server.demo_meeting_id
-    names = {"facilitator": "Mira (facilitator)", "p1": "Birch", "p2": "Heron"}
+    names = {"facilitator": "Mira", "p1": "Birch", "p2": "Heron"}
     with ExitStack() as stack:
         found: dict[str, Member] = {}
         for login, name in names.items():

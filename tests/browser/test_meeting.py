@@ -34,7 +34,7 @@ from tests.live_server import LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.timeout(150)]
 
 GROUP = "Demo: Tuesday group"
-FACILITATOR = "Mira (facilitator)"
+FACILITATOR = "Mira"
 # Demo logins, the names the room shows, and each browser's language (Juniper reads Danish).
 PARTICIPANTS = {"p1": "Birch", "p2": "Heron", "p3": "Juniper"}
 LOCALES = {"Birch": "en-GB", "Heron": "en-GB", "Juniper": "da-DK"}

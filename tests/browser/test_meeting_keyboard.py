@@ -28,7 +28,7 @@ from tests.live_server import DEMO_PASSWORD, LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.timeout(150)]
 
 GROUP = "Demo: Tuesday group"
-FACILITATOR = "Mira (facilitator)"
+FACILITATOR = "Mira"
 # Enough Tab presses to cross the facilitator's whole room (it has the most controls) and wrap.
 MOST_TAB_STOPS = 160
 # True when the element has the focus and draws a focus indicator: an outline or a box shadow.

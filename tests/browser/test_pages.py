@@ -146,38 +146,39 @@ def test_leave_quickly_comes_first_and_the_page_is_accessible_on_a_phone(
 
 
 @by_name
-def test_shift_three_times_and_the_button_leave_and_back_does_not_return(
+def test_shift_three_times_or_the_button_leave_and_back_does_not_return(
     browser: Browser,
     server: LiveServer,
     signed_in: Callable[[str], Any],
     places: dict[str, Any],
     kind: Kind,
 ) -> None:
-    """Each way out, from each kind of page, in a browser of its own (a quick exit ends the log-in
-    it was made in): Back and the site's root then show only the log-in page."""
+    """From each kind of page, in a browser of its own (a quick exit ends the log-in it was made
+    in), by Shift pressed three times or by the button (every other kind of page each): Back and
+    the site's root then show only the log-in page."""
     path = kind.path.format(**places)
-    for leave in ("shift", "button"):
-        state = signed_in(kind.login) if kind.login else None
-        with person(browser, server, storage_state=state) as someone:
-            tab = someone.page
-            tab.goto(f"{server.url}{path}")
-            assert path_of(tab) == path, f"{kind.name} went to {path_of(tab)}"
-            private = [NAMES.get(kind.login or "", "-"), "Tuesday group"]
-            history = tab.evaluate("history.length")
-            if leave == "shift":
-                # In a field first: the presses count wherever the focus is.
-                field = tab.locator("main input:not([type=hidden])").first
-                if field.count():
-                    field.focus()
-                press_shift_three_times(tab)
-            else:
-                tab.locator(QUICK_EXIT).click()
-            assert_left_without_a_way_back(tab, path, history)
-            if kind.login:
-                tab.goto(f"{server.url}/")
-                assert_only_the_log_in_page(tab, private, f"{kind.name}: the site after leaving")
-            assert_browser_keeps_nothing(someone.context, kind.name)
-            assert not someone.problems, "\n".join(someone.problems)
+    by_shift = PAGES.index(kind) % 2 == 0
+    state = signed_in(kind.login) if kind.login else None
+    with person(browser, server, storage_state=state) as someone:
+        tab = someone.page
+        tab.goto(f"{server.url}{path}")
+        assert path_of(tab) == path, f"{kind.name} went to {path_of(tab)}"
+        history = tab.evaluate("history.length")
+        if by_shift:
+            # In a field first: the presses count wherever the focus is.
+            field = tab.locator("main input:not([type=hidden])").first
+            if field.count():
+                field.focus()
+            press_shift_three_times(tab)
+        else:
+            tab.locator(QUICK_EXIT).click()
+        assert_left_without_a_way_back(tab, path, history)
+        if kind.login:
+            private = [NAMES[kind.login], "Tuesday group"]
+            tab.goto(f"{server.url}/")
+            assert_only_the_log_in_page(tab, private, f"{kind.name}: the site after leaving")
+        assert_browser_keeps_nothing(someone.context, kind.name)
+        assert not someone.problems, "\n".join(someone.problems)
 
 
 def test_capital_letters_escape_and_slow_presses_do_not_leave(

@@ -133,7 +133,7 @@ def test_seven_people_hold_a_whole_meeting(
         participants, ["Birch", "Heron", "Juniper", "Linden", "Sparrow", "Willow"], strict=True
     ):
         person.user_id = by_name[name]
-    mira.user_id = by_name["Mira (facilitator)"]
+    mira.user_id = by_name["Mira"]
     by_id = {p.user_id: p for p in people.values()}
 
     # A check-in round from Birch; Heron passes; everyone takes their turn.

@@ -22,10 +22,17 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 class DatabaseTestsOnly:
-    """A pytest plugin: keep the tests that use the ``app`` fixture (the database)."""
+    """A pytest plugin: keep the tests that use the ``app`` fixture (the database), but for those
+    marked ``database_agnostic`` (every route against every role, fuzzed payloads: what they check
+    is decided before the database is asked, and the SQLite pass runs them)."""
 
     def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
-        kept = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+        kept = [
+            item
+            for item in items
+            if "app" in getattr(item, "fixturenames", ())
+            and item.get_closest_marker("database_agnostic") is None
+        ]
         dropped = [item for item in items if item not in kept]
         if dropped:
             config.hook.pytest_deselected(items=dropped)

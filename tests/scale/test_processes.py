@@ -133,7 +133,7 @@ def test_members_on_three_processes_enter_one_room(
             person.wait_for("admitted")
     state = agreed(people, lambda s: len(s["people"]) == 7)
     for entry in state["people"]:
-        by_name = {"Mira (facilitator)": "facilitator", "Birch": "p1", "Heron": "p2"}
+        by_name = {"Mira": "facilitator", "Birch": "p1", "Heron": "p2"}
         by_name |= {"Juniper": "p3", "Linden": "p4", "Sparrow": "p5", "Willow": "p6"}
         people[by_name[entry["name"]]].user_id = entry["user_id"]
 

@@ -19,6 +19,8 @@ from tests.conftest import Course
 from tests.room.conftest import LiveMeeting
 from tests.room.samples import sample_payload
 
+pytestmark = pytest.mark.database_agnostic
+
 FUZZ = settings(
     max_examples=25,
     deadline=None,

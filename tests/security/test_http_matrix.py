@@ -20,6 +20,8 @@ from server.models import MembershipRole, MembershipStatus, Role
 from tests import factories
 from tests.conftest import Course
 
+pytestmark = pytest.mark.database_agnostic
+
 ROLES = (
     "anonymous",
     "outsider",  # a participant of another group

@@ -15,6 +15,7 @@ import type { MediaDevice, MediaFailure, MediaResult } from "../../media/types";
 import type { RoomPerson } from "../../protocol/events";
 import type { MediaView, RoomMedia } from "../media";
 import { useMediaView, useModel, useRoom } from "./context";
+import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { roomLanguage, tr } from "./text";
 
@@ -378,6 +379,7 @@ function Tile({ who, mine, view, hasFloor }: TileProps) {
       <p class="tile-caption">
         <span class="tile-name">
           {who.name}
+          <RoleBadge userId={who.user_id} />
           {mine && <span class="muted"> {tr("youSuffix")}</span>}
         </span>
         <span class="tile-states">

@@ -63,8 +63,8 @@ describe("sound and picture for a participant", () => {
     const tiles = media.querySelector('ul[aria-label="Everyone\'s sound and picture"]');
     expect([...tiles!.querySelectorAll(".tile-name")].map((name) => name.textContent)).toEqual([
       "Birch (you)",
-      "Mira",
-      "Jonas",
+      "Mira Facilitator",
+      "Jonas Co-facilitator",
       "Heron",
       "Willow",
     ]);
