@@ -14,9 +14,14 @@ from werkzeug.wrappers import Response
 from server.access import access
 from server.account import bp
 from server.auth import sessions, two_factor
+from server.auth.code_pages import (
+    code_attempts,
+    confirm_set_up,
+    login_limit,
+    setup_offer,
+    wrong_code,
+)
 from server.auth.forms import CodeForm, NewRecoveryCodesForm, TurnOffForm
-from server.auth.routes import login_limit
-from server.auth.routes_two_step import code_attempts, setup_offer, wrong_code
 from server.extensions import db, limiter
 from server.models import LoginSession, User
 
@@ -97,26 +102,19 @@ def logout_everywhere() -> Response:
 def two_step_setup() -> str | Response:
     """Setting up two-step log-in: a QR code and the key, confirmed with a code; then the
     recovery codes, shown once."""
-    from server import room
-
     user = _me()
     if user.totp_secret:
         return redirect(url_for("account.security"))
     form = CodeForm()
-    if form.validate_on_submit():
-        codes = two_factor.enrol(user, form.code.data or "")
-        if codes is None:
-            form.code.errors = [*form.code.errors, wrong_code()]
-        else:
-            db.session.commit()
-            room.end_sessions(user.id)
-            flash(
-                _("Two-step log-in is on. Other browsers where you were logged in are logged out."),
-                "info",
-            )
-            return render_template(
-                "auth/recovery_codes.html", codes=codes, next=url_for("account.security")
-            )
+    codes = confirm_set_up(user, form)
+    if codes is not None:
+        flash(
+            _("Two-step log-in is on. Other browsers where you were logged in are logged out."),
+            "info",
+        )
+        return render_template(
+            "auth/recovery_codes.html", codes=codes, next=url_for("account.security")
+        )
     return render_template("auth/setup.html", form=form, required=False, **setup_offer(user))
 
 

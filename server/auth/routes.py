@@ -7,14 +7,11 @@ from werkzeug.wrappers import Response
 
 from server.access import access
 from server.auth import bp, logins, pending, sessions
+from server.auth.code_pages import login_limit
 from server.auth.forms import LoginForm, NewPasswordForm
 from server.auth.service import authenticate, find_reset, use_reset
 from server.extensions import csrf, db, limiter
 from server.web import safe_next
-
-
-def login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def _token_limit() -> str:

@@ -11,23 +11,26 @@ from werkzeug.wrappers import Response
 
 from server.access import access
 from server.auth import bp, pending, two_factor
+from server.auth.code_pages import (
+    code_attempts,
+    confirm_set_up,
+    login_limit,
+    setup_offer,
+    wrong_code,
+)
 from server.auth.forms import CodeForm, RecoveryCodeForm
 from server.auth.logins import complete
-from server.auth.routes import login_limit
 from server.extensions import db, limiter
 from server.models import User
 
-# Code attempts count against the account they are for, on every page that takes a code.
-code_attempts = limiter.shared_limit(
-    pending.code_limit, scope="two-step-code", key_func=pending.account_key, methods=["POST"]
-)
 
-
-def wrong_code() -> str:
-    return _(
-        "This code is not right, or it was already used. Type the code your app shows now, or a "
-        "recovery code you have not used."
-    )
+def _waiting() -> pending.PendingLogin | Response:
+    """The log-in waiting on this browser for its second step, or where to go instead: the
+    start page for someone logged in, the log-in page when nothing (or nothing current) waits."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    waiting = pending.current()
+    return waiting if waiting is not None else _log_in_again()
 
 
 def _log_in_again() -> Response:
@@ -41,11 +44,9 @@ def _log_in_again() -> Response:
 @limiter.limit(login_limit, methods=["POST"])
 @code_attempts
 def code() -> str | Response:
-    if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
-    waiting = pending.current()
-    if waiting is None:
-        return _log_in_again()
+    waiting = _waiting()
+    if isinstance(waiting, Response):
+        return waiting
     user = waiting.user
     if not user.totp_secret:
         # Turned off meanwhile (by an administrator): the password was enough after all, unless
@@ -91,33 +92,15 @@ def _say_how_many_left(user: User) -> None:
 def setup() -> str | Response:
     """Setting up two-step log-in where it is required: right after the password, before any
     log-in starts, with no way round it."""
-    if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
-    waiting = pending.current()
-    if waiting is None:
-        return _log_in_again()
+    waiting = _waiting()
+    if isinstance(waiting, Response):
+        return waiting
     user = waiting.user
     if user.totp_secret:
         return redirect(url_for("auth.code"))
     form = CodeForm()
-    if form.validate_on_submit():
-        codes = two_factor.enrol(user, form.code.data or "")
-        if codes is None:
-            form.code.errors = [*form.code.errors, wrong_code()]
-        else:
-            from server import room
-
-            db.session.commit()
-            room.end_sessions(user.id)
-            complete(user, waiting.remember)
-            return render_template("auth/recovery_codes.html", codes=codes, next=waiting.next)
+    codes = confirm_set_up(user, form)
+    if codes is not None:
+        complete(user, waiting.remember)
+        return render_template("auth/recovery_codes.html", codes=codes, next=waiting.next)
     return render_template("auth/setup.html", form=form, required=True, **setup_offer(user))
-
-
-def setup_offer(user: User) -> dict[str, str]:
-    """What the set-up page shows: the QR code and the secret for typing in by hand."""
-    secret = two_factor.enrolment_secret(user)
-    return {
-        "qr": two_factor.qr_code(two_factor.provisioning_uri(user, secret)),
-        "secret": two_factor.grouped(secret),
-    }

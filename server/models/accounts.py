@@ -8,11 +8,11 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.types import UTCDateTime, hash_token, new_token, utcnow
+from server.models.types import UTCDateTime, hash_token, new_token, string_enum, utcnow
 
 _hasher = PasswordHasher()
 
@@ -37,7 +37,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # A chosen name: people are advised not to use their real one.
     display_name: Mapped[str] = mapped_column(String(64))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        string_enum(Role),
         default=Role.PARTICIPANT,
     )
     # None: follow the browser.
@@ -128,14 +128,7 @@ class AccountNotice(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[NoticeKind] = mapped_column(
-        Enum(
-            NoticeKind,
-            native_enum=False,
-            length=32,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[NoticeKind] = mapped_column(string_enum(NoticeKind, length=32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

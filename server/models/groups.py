@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.types import UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+from server.models.types import UTCDateTime, string_enum, utcnow
 
 
 class GroupKind(enum.StrEnum):
@@ -50,7 +46,7 @@ class Group(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[GroupKind] = mapped_column(_enum(GroupKind), default=GroupKind.GROUP)
+    kind: Mapped[GroupKind] = mapped_column(string_enum(GroupKind), default=GroupKind.GROUP)
     # How many participants (facilitators not counted).
     capacity: Mapped[int] = mapped_column(default=6)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
@@ -108,10 +104,10 @@ class Membership(db.Model):  # type: ignore[name-defined]
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[MembershipRole] = mapped_column(
-        _enum(MembershipRole), default=MembershipRole.PARTICIPANT
+        string_enum(MembershipRole), default=MembershipRole.PARTICIPANT
     )
     status: Mapped[MembershipStatus] = mapped_column(
-        _enum(MembershipStatus), default=MembershipStatus.ACTIVE
+        string_enum(MembershipStatus), default=MembershipStatus.ACTIVE
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -132,7 +128,7 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[MembershipRole] = mapped_column(
-        _enum(MembershipRole), default=MembershipRole.PARTICIPANT
+        string_enum(MembershipRole), default=MembershipRole.PARTICIPANT
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.types import UTCDateTime, utcnow
+from server.models.types import UTCDateTime, string_enum, utcnow
 
 
 class MeetingStatus(enum.StrEnum):
@@ -28,13 +28,7 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     duration_minutes: Mapped[int] = mapped_column(default=120)
     lobby_opens_minutes: Mapped[int] = mapped_column(default=15)
     status: Mapped[MeetingStatus] = mapped_column(
-        Enum(
-            MeetingStatus,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        default=MeetingStatus.SCHEDULED,
+        string_enum(MeetingStatus), default=MeetingStatus.SCHEDULED
     )
     theme: Mapped[str | None] = mapped_column(String(200))
     # Meetings scheduled together share a series id.
