@@ -11,9 +11,10 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+PYTHON_CODE := server tests bench
 export FLASK_APP := server
 
-.PHONY: run serve install client translations migrate seed test test-postgres lint format bench extract-messages clean
+.PHONY: run serve install client translations migrate seed test test-postgres lint format hooks bench extract-messages clean
 
 run: install client translations migrate seed serve ## install, build, migrate, seed the demo and serve
 
@@ -62,15 +63,19 @@ test: install client translations ## every test: client, Python (SQLite, Redis, 
 test-postgres: install client translations ## the database tests against PostgreSQL (KREDS_TEST_DATABASE_URL), in a fresh database
 	$(BIN)/python -m tests.scale.postgres_run $(PYTEST_ARGS)
 
-lint: install $(NODE_INSTALLED) ## ruff, mypy and the TypeScript type check
-	$(BIN)/ruff check server tests bench
-	$(BIN)/ruff format --check server tests bench
+lint: install $(NODE_INSTALLED) ## ruff, mypy, the import rules (docs/architecture.md) and the TypeScript type check
+	$(BIN)/ruff check $(PYTHON_CODE)
+	$(BIN)/ruff format --check $(PYTHON_CODE)
 	$(BIN)/mypy -p server -p bench
+	$(BIN)/lint-imports
 	cd client && npm run --silent typecheck
 
-format: install
-	$(BIN)/ruff check --fix server tests
-	$(BIN)/ruff format server tests
+format: install ## fix what `make lint` can fix by itself: ruff's fixes and formatting
+	$(BIN)/ruff check --fix $(PYTHON_CODE)
+	$(BIN)/ruff format $(PYTHON_CODE)
+
+hooks: install ## run `make lint`'s checks before every commit (pre-commit)
+	$(BIN)/pre-commit install
 
 bench: install client translations ## capacity and latency benchmark (see docs/benchmarks.md)
 	$(BIN)/python -m bench

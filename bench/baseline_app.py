@@ -34,7 +34,12 @@ def main() -> None:
     from flask import Flask
     from flask_socketio import SocketIO, join_room
 
+    from server.config import Config
+
     app = Flask(__name__)
+    # The same process-level settings as Kreds (server/config.py, server/tuning.py).
+    for name in ("MAX_CONNECTIONS", "GC_FREEZE_SECONDS", "GC_PASS_MS"):
+        app.config[name] = getattr(Config, name)
     socketio = SocketIO(
         app,
         async_mode=args.mode,
@@ -74,8 +79,9 @@ def main() -> None:
     def anything_else(event: str, data: Any = None) -> dict[str, Any]:
         return ok()
 
-    # Served by Kreds' own code (server/serve.py: the listening socket, the connection limit,
-    # the garbage collector's policy), so both differ only in what they do per event.
+    # Served by Kreds' own code (server/serve.py: the listening socket, the connection limit;
+    # server/tuning.py: the garbage collector's policy), so both differ only in what they do
+    # per event.
     print(f"bare relay ({args.mode}) on http://{args.host}:{args.port}", flush=True)
     serve(app, socketio, args.host, args.port, args.mode)
 

@@ -23,8 +23,8 @@ FULL_STEPS = [15, 40, 70, 105, 145, 215, 286, 360, 430, 500]  # 105 … 3,500 me
 QUICK_STEPS = [2, 6, 12]
 # About 860 messages: a p99 over them is not one late message (bench/plan.py, Plan.window_at).
 MIN_DELIVERIES = 6000
-# Other programs' CPU (% of a core) over which a part is played again: the busy parts of the
-# 2 December runs had 9-33%, the quiet ones 0-6% (docs/benchmarks.md, "Busy parts played again").
+# Other programs' CPU (% of a core) over which a part is played again: a shared machine's busy
+# parts stand well above it, its quiet ones well below (docs/benchmarks.md, "One run").
 BUSY_OTHER_CPU = 8.0
 # The step measured long for the ratio target: 286 meetings are 2,002 members, the capacity
 # the issue asks of one process (bench/plan.py, Plan.long_step).

@@ -73,9 +73,8 @@ class Plan:
     replays: int = 2
     # The step (meetings) measured long, for the ratio at the target's load: ``long_window``
     # seconds per target in ``long_parts`` parts, no part played again (0: none). A short
-    # window's p99 is a handful of the machine's stalls: one 15 s part against another gave
-    # Kreds above 1.3x the relay a fifth to a quarter of the time where 150 s each gave
-    # 0.66-1.10x (docs/benchmarks.md, "Long windows at the target's load").
+    # window's p99 is a handful of the machine's stalls, so the ratio is measured over long
+    # ones (docs/benchmarks.md, "One run").
     long_step: int = 0
     long_window: float = 150.0
     long_parts: int = 10

@@ -1,7 +1,7 @@
 """The servers under test, each in its own process on 127.0.0.1, and what they cost.
 
 ``Workspace`` is one benchmark run's instance folder: a SQLite database migrated and seeded once
-with ``flask bench-seed`` (every Kreds target shares it, and so the log-ins). ``Deployment``
+with ``python -m bench.seed`` (every Kreds target shares it, and so the log-ins). ``Deployment``
 starts one target's processes (Kreds through ``python -m server``, or the bare relay), and reads
 their CPU time and resident memory with psutil."""
 
@@ -58,8 +58,12 @@ class Workspace:
         self.password = ""
 
     def flask(self, *args: str) -> str:
+        return self.run("flask", *args)
+
+    def run(self, module: str, *args: str) -> str:
+        """``python -m module args`` with this instance's environment; its output."""
         done = subprocess.run(
-            [sys.executable, "-m", "flask", *args],
+            [sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -67,13 +71,13 @@ class Workspace:
             timeout=600,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+            raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
     def prepare(self, meetings: int) -> None:
         self.flask("db", "upgrade")
         out = self.path / "bench-seed.json"
-        self.flask("bench-seed", "--meetings", str(meetings), "--out", str(out))
+        self.run("bench.seed", "--meetings", str(meetings), "--out", str(out))
         seeded = json.loads(out.read_text())
         self.meetings = seeded["meetings"]
         self.password = seeded["password"]

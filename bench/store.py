@@ -15,10 +15,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from server.room import rules
-from server.room.rules import Entrant
-from server.room.state import RoomState, Settings
-from server.room.store import InMemoryRoomStore, RoomStore
+from server.room.core import rules
+from server.room.core.rule import act
+from server.room.core.rules.presence import Entrant
+from server.room.core.state import RoomState, Settings
+from server.room.live.store import InMemoryRoomStore, RoomStore
 
 MEETING = 7
 FACILITATOR = 1
@@ -32,12 +33,13 @@ def room(now: float) -> RoomState:
         group_id=1,
         settings=Settings(capacity=6, auto_admit=False, closes_at=now + 7200),
     )
-    rules.join(state, Entrant(FACILITATOR, "Facilitator", "facilitator"), "s1", now)
+    rules.presence.join(state, Entrant(FACILITATOR, "Facilitator", "facilitator"), "s1", now)
     for user_id in PARTICIPANTS:
-        rules.join(state, Entrant(user_id, f"P{user_id}", "participant"), f"s{user_id}", now)
-        rules.admit(state, FACILITATOR, user_id, now)
+        entrant = Entrant(user_id, f"P{user_id}", "participant")
+        rules.presence.join(state, entrant, f"s{user_id}", now)
+        act(state, "admit", FACILITATOR, now, user_id=user_id)
     for user_id in list(PARTICIPANTS)[:3]:
-        rules.raise_hand(state, user_id, now)
+        act(state, "raise_hand", user_id, now)
     return state
 
 
@@ -57,7 +59,7 @@ def chats(store: RoomStore, now: float) -> Callable[[], object]:
         sent[0] += 1
         at = now + 2.0 * sent[0]
         sender = PARTICIPANTS[sent[0] % len(PARTICIPANTS)]
-        return store.transact(MEETING, lambda s: rules.chat(s, sender, "hello", at))
+        return store.transact(MEETING, lambda s: act(s, "chat", sender, at, text="hello"))
 
     return chat
 
@@ -75,7 +77,7 @@ def measure(count: int, redis_url: str | None) -> list[str]:
     memory.transact(MEETING, lambda s: None, create=lambda: room(now))
     lines.append(timed("in-memory store (one process)", chats(memory, now), count))
     if redis_url:
-        from server.room.store_redis import RedisRoomStore, connect
+        from server.room.live.store_redis import RedisRoomStore, connect
 
         client = connect(redis_url)
         shared = RedisRoomStore(client, f"bench-store-{uuid.uuid4().hex[:8]}")

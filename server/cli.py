@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 from flask import Flask
 
-from server import bench_seed
+from server.account.data import purge_old_records
 from server.extensions import db
 from server.models import (
     Group,
@@ -77,8 +77,6 @@ def seed_demo() -> tuple[Group, Meeting]:
 
 
 def init_app(app: Flask) -> None:
-    bench_seed.init_app(app)
-
     @app.cli.command("create-admin")
     @click.option("--login", prompt=True)
     @click.option("--display-name", default="Admin", show_default=True)
@@ -100,8 +98,6 @@ def init_app(app: Flask) -> None:
         retention, and login sessions past their idle limit.
 
         Meant for cron, e.g. daily: ``flask --app server purge-records``."""
-        from server.account.data import purge_old_records
-
         keep = days if days is not None else int(app.config["RETENTION_DAYS"])
         if keep < 1:
             raise click.ClickException("--days must be at least 1")

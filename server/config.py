@@ -66,6 +66,12 @@ class Config:
     QUICK_EXIT_URL = os.environ.get("KREDS_QUICK_EXIT_URL", "https://www.dmi.dk/")
     # eventlet (default), gevent or threading.
     ASYNC_MODE = os.environ.get("KREDS_ASYNC_MODE", "eventlet")
+    # Connections one eventlet process of `python -m server` holds at once (each socket is one).
+    MAX_CONNECTIONS = _int("KREDS_MAX_CONNECTIONS", 10_000)
+    # The garbage collector's policy (server/tuning.py): freeze survivors every so many seconds,
+    # young passes by the clock every so many milliseconds (0 turns either off).
+    GC_FREEZE_SECONDS = 10
+    GC_PASS_MS = 25
 
     LANGUAGES = ("da", "en")
     BABEL_DEFAULT_LOCALE = "da"
@@ -210,9 +216,6 @@ def check_config(config: Mapping[str, Any]) -> None:
         )
     if config.get("ASYNC_MODE") not in {"eventlet", "gevent", "threading"}:
         raise RuntimeError("KREDS_ASYNC_MODE must be eventlet, gevent or threading")
-    from server.room.ice import check_ice_config
-
-    check_ice_config(config)
 
 
 def config_from_environment() -> type[Config]:

@@ -7,7 +7,6 @@ import hmac
 import sqlite3
 from typing import Any
 
-from engineio.payload import Payload as EngineIOPayload
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -51,15 +50,6 @@ def rate_limit_key() -> str:
 
 limiter = Limiter(key_func=rate_limit_key, default_limits=[])
 socketio = SocketIO()
-
-# How many packets Engine.IO decodes from one long-polling request (python-engineio's default is
-# 16). A browser batches what it sends while the previous request is under way into one
-# payload: a burst of WebRTC ICE candidates for a few peers can exceed 16, and a payload over the
-# limit is refused, which drops the connection. The whole request stays bounded by
-# KREDS_MAX_SOCKET_PAYLOAD (64 KiB), and signalling by the room's rate limit. It is a class
-# attribute of Engine.IO: it holds for every app of the process.
-MAX_DECODE_PACKETS = 64
-EngineIOPayload.max_decode_packets = MAX_DECODE_PACKETS
 
 
 @event.listens_for(Engine, "connect")

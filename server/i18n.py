@@ -6,10 +6,18 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from server.extensions import babel
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def language_choices() -> list[SelectChoice]:
+    """The languages for a select field, each named in itself (and marked up as that language)."""
+    return [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
+    ]
 
 
 def select_locale() -> str:

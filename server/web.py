@@ -94,18 +94,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        from server.auth import pending
-        from server.auth.sessions import quick_exit_token
-
-        login = getattr(current_user, "current_login", None)
-        return {
-            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
-            # Lets "Leave quickly" end this login session on the server as it leaves (or a
-            # log-in still waiting for its second step).
-            "quick_exit_token": (
-                quick_exit_token(login) if login is not None else pending.quick_exit_token()
-            ),
-        }
+        return {"quick_exit_url": current_app.config["QUICK_EXIT_URL"]}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

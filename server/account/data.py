@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy.engine import CursorResult
 
+from server.auth.sessions import expired_logins
 from server.extensions import db
 from server.models import (
     Acknowledgement,
     Attendance,
     AuditEntry,
+    Invitation,
     Meeting,
     Membership,
     PasswordReset,
@@ -115,9 +117,6 @@ def purge_old_records(days: int) -> dict[str, int]:
     """Delete attendance, acknowledgements and audit entries older than ``days``, reset links and
     invitations that ended that long ago, and login sessions past their idle limit. Returns how
     many of each went. The caller commits."""
-    from server.auth.sessions import expired_logins
-    from server.models import AuditEntry, Invitation
-
     cutoff = utcnow() - timedelta(days=days)
     statements = {
         "attendance": db.delete(Attendance).where(Attendance.admitted_at < cutoff),

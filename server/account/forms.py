@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from server.account.timezones import is_timezone, timezone_names
 from server.auth.forms import MIN_PASSWORD
 from server.groups import names
-from server.invitations.forms import LANGUAGE_CHOICES
+from server.i18n import language_choices
 
 
 def _strip(value: str | None) -> str | None:
@@ -26,7 +26,7 @@ class ProfileForm(FlaskForm):
             names.visible,
         ],
     )
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language"), choices=language_choices())
     timezone = SelectField(_l("Time zone"), validate_choice=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

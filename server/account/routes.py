@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from server import room
 from server.access import access
 from server.account import bp
 from server.account.forms import CalendarForm, PasswordForm, ProfileForm
@@ -89,8 +90,6 @@ def password() -> str | Response:
         if not current_user.check_password(form.current.data or ""):
             form.current.errors.append(_("This is not your current password."))
         else:
-            from server import room
-
             user = current_user._get_current_object()
             user.set_password(form.password.data or "")
             # Every other session (another device, a forgotten browser) ends here.

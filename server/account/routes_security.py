@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from server import room
 from server.access import access
 from server.account import bp
 from server.auth import sessions, two_factor
@@ -63,8 +64,6 @@ def security() -> str:
 @access("login")
 def end_session(login_id: int) -> Response:
     """Log out one of the person's own other devices."""
-    from server import room
-
     form = FlaskForm()
     login = db.session.get(LoginSession, login_id)
     if form.validate_on_submit() and login is not None and login.user_id == current_user.id:
@@ -81,8 +80,6 @@ def end_session(login_id: int) -> Response:
 @access("login")
 def logout_everywhere() -> Response:
     """Every log-in of the person ends, this one included."""
-    from server import room
-
     form = FlaskForm()
     if not form.validate_on_submit():
         return redirect(url_for("account.security"))

@@ -23,6 +23,7 @@ from server.groups import names
 from server.groups.members import MAX_INVITATION_DAYS
 from server.groups.scheduling import MAX_SERIES, Frequency
 from server.groups.service import MAX_CAPACITY
+from server.i18n import language_choices
 from server.models import GroupKind, MembershipRole, Role
 
 # Time zones offered first; any other IANA zone a group already has stays selectable.
@@ -49,7 +50,6 @@ COMMON_TIMEZONES = (
     "America/Nuuk",
     "UTC",
 )
-LANGUAGE_CHOICES = [SelectChoice("da", "Dansk"), SelectChoice("en", "English")]
 ROLE_CHOICES = [
     SelectChoice(Role.PARTICIPANT.value, _l("Participant")),
     SelectChoice(Role.FACILITATOR.value, _l("Facilitator")),
@@ -103,7 +103,8 @@ class PersonForm(FlaskForm):
         filters=[_strip],
     )
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("", _l("The browser's language")), *LANGUAGE_CHOICES]
+        _l("Language"),
+        choices=[SelectChoice("", _l("The browser's language")), *language_choices()],
     )
 
 
@@ -152,7 +153,7 @@ class GroupForm(FlaskForm):
         ],
     )
     timezone = SelectField(_l("Time zone"), choices=timezone_choices())
-    language = SelectField(_l("Language of the group"), choices=LANGUAGE_CHOICES, default="da")
+    language = SelectField(_l("Language of the group"), choices=language_choices(), default="da")
     agreement_text = TextAreaField(
         _l("Group agreement"),
         validators=[

@@ -2,10 +2,24 @@
 password-reset links."""
 
 from flask import Blueprint
+from flask_login import current_user
 
 bp = Blueprint("auth", __name__)
 
-from server.auth import routes, routes_two_step  # noqa: E402,F401
+from server.auth import pending, routes, routes_two_step  # noqa: E402,F401
+from server.auth.sessions import quick_exit_token  # noqa: E402
+
+
+@bp.app_context_processor
+def quick_exit_context() -> dict[str, str | None]:
+    """Lets "Leave quickly" on every page end this login session on the server as it leaves (or
+    a log-in still waiting for its second step)."""
+    login = getattr(current_user, "current_login", None)
+    return {
+        "quick_exit_token": quick_exit_token(login)
+        if login is not None
+        else pending.quick_exit_token()
+    }
 
 
 def _configure_login() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
+from server import room
 from server.auth import pending, two_factor
 from server.auth.forms import CodeForm
 from server.extensions import db, limiter
@@ -43,8 +44,6 @@ def confirm_set_up(user: User, form: CodeForm) -> list[str] | None:
     """Two-step log-in set up with the form's code: committed, and the person's other log-ins'
     sockets closed; returns the recovery codes to show once. None: the code was wrong (said on
     the form's field) or not sent."""
-    from server import room
-
     if not form.validate_on_submit():
         return None
     codes = two_factor.enrol(user, form.code.data or "")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from server.extensions import db
 from server.models import AccountNotice, NoticeKind, User
+from server.web import local_time
 
 
 def leave(user: User, kind: NoticeKind) -> None:
@@ -18,8 +19,6 @@ def leave(user: User, kind: NoticeKind) -> None:
 
 def show_and_forget(user: User) -> None:
     """Flash every waiting notice of ``user``, then delete them."""
-    from server.web import local_time
-
     waiting = list(
         db.session.scalars(
             db.select(AccountNotice)

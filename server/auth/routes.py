@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
+from server import room
 from server.access import access
 from server.auth import bp, logins, pending, sessions
 from server.auth.code_pages import login_limit
@@ -39,8 +40,6 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @access("login")
 def logout() -> Response:
-    from server import room
-
     user_id = int(current_user.id)
     ended = sessions.end_here()
     if ended is not None:
@@ -58,8 +57,6 @@ def leave_quickly() -> Response:
     is left (so it arrives although nobody waits for it). The token, made for this page's login
     session and good for nothing else, ends that session on the server and closes its sockets;
     the cookies this browser sends are deleted too. A token that names no session is not found."""
-    from server import room
-
     token = request.form.get("token", "")
     if token == pending.QUICK_EXIT_TOKEN:
         session.clear()  # a log-in waiting for its second step lives only in the cookie
@@ -85,8 +82,6 @@ def reset(token: str) -> str | Response:
         return render_template("auth/reset_invalid.html"), 404  # type: ignore[return-value]
     form = NewPasswordForm()
     if form.validate_on_submit():
-        from server import room
-
         use_reset(found, form.password.data or "")
         db.session.commit()
         # Every session of this person ended: their live connections too (on every process).

@@ -3,17 +3,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from server.auth.forms import MIN_PASSWORD
 from server.groups import names
+from server.i18n import language_choices
 
 PSEUDONYM_HINT = _l("Choose a name others will see. We advise you not to use your real name.")
-LANGUAGE_CHOICES = [
-    SelectChoice("da", "Dansk", render_kw={"lang": "da"}),
-    SelectChoice("en", "English", render_kw={"lang": "en"}),
-]
 
 
 def _strip(value: str | None) -> str | None:
@@ -62,7 +58,7 @@ class JoinForm(FlaskForm):
             EqualTo("password", message=_l("The passwords differ.")),
         ],
     )
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language"), choices=language_choices())
     # Filled in by the browser with its IANA time zone; checked, never trusted.
     timezone = HiddenField()
 

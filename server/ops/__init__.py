@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.logs import _IP
-from server.ops.metrics import EXTENSION, Metrics
+from server.metrics import EXTENSION, Metrics
 from server.ops.routes import bp, count_server_errors, observe_room
 
 _CLIENT = re.compile(r"client=\S+")

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from server.access import access
 from server.extensions import db, socketio
-from server.ops.metrics import Metrics, count, metrics_of
-
-if TYPE_CHECKING:
-    from server.room.runtime import RoomRuntime
+from server.metrics import Metrics, count, metrics_of
+from server.room.live.runtime import RoomRuntime, runtime
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
@@ -32,8 +29,6 @@ def _database_ok() -> bool:
 
 
 def _redis_ok() -> bool | None:
-    from server.room.runtime import runtime
-
     client = runtime(start=False).redis
     if client is None:
         return None
@@ -96,8 +91,6 @@ def observe_room(app: Flask, metrics: Metrics) -> None:
     """Gauges read from the live room when scraped."""
 
     def room_runtime() -> RoomRuntime:
-        from server.room.runtime import runtime
-
         with app.app_context():
             return runtime(start=False)
 

@@ -1,13 +1,15 @@
-"""``flask bench-seed``: groups of seven with a meeting open now, ready to join."""
+"""``python -m bench.seed``: groups of seven with a meeting open now, ready to join."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import click
+import pytest
 from flask import Flask
 
-from server.bench_seed import BENCH_PASSWORD
+from bench.seed import BENCH_PASSWORD, write_seed
 from server.extensions import db
 from server.meetings.service import needs_acceptance
 from server.models import Group, Meeting, Membership, MembershipRole, User
@@ -17,8 +19,7 @@ def test_bench_seed_makes_groups_whose_participants_may_enter_now(
     app: Flask, tmp_path: Path
 ) -> None:
     out = tmp_path / "seed.json"
-    result = app.test_cli_runner().invoke(args=["bench-seed", "--meetings", "2", "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    write_seed(2, out)
     seeded = json.loads(out.read_text())
     assert seeded["password"] == BENCH_PASSWORD
     assert len(seeded["meetings"]) == 2
@@ -43,11 +44,9 @@ def test_bench_seed_makes_groups_whose_participants_may_enter_now(
 
 
 def test_bench_seed_again_reuses_what_is_there(app: Flask, tmp_path: Path) -> None:
-    runner = app.test_cli_runner()
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    runner.invoke(args=["bench-seed", "--meetings", "1", "--out", str(first)])
-    result = runner.invoke(args=["bench-seed", "--meetings", "2", "--out", str(second)])
-    assert result.exit_code == 0, result.output
+    write_seed(1, first)
+    write_seed(2, second)
     before, after = json.loads(first.read_text()), json.loads(second.read_text())
     assert after["meetings"][0] == before["meetings"][0]
     assert db.session.scalar(db.select(db.func.count(Group.id))) == 2
@@ -56,7 +55,6 @@ def test_bench_seed_again_reuses_what_is_there(app: Flask, tmp_path: Path) -> No
 
 def test_bench_seed_is_refused_in_production(app: Flask) -> None:
     app.config["ENV_NAME"] = "production"
-    result = app.test_cli_runner().invoke(args=["bench-seed", "--meetings", "1"])
-    assert result.exit_code != 0
-    assert "not in production" in result.output
+    with pytest.raises(click.ClickException, match="not in production"):
+        write_seed(1, None)
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from server import create_app
 from server.config import TestingConfig
 from server.extensions import db
-from server.room.runtime import runtime
+from server.room.live.runtime import runtime
 
 
 def test_health_is_ok_when_the_database_answers(client: FlaskClient) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.extensions import socketio
-from server.ops.metrics import Metrics, count
+from server.metrics import Metrics, count
 from tests.conftest import Course
 from tests.factories import log_in
 

@@ -11,27 +11,27 @@ from typing import Any
 import pytest
 import requests
 
-from server.serve import (
-    DEFAULT_MAX_CONNECTIONS,
+from server.config import Config
+from server.serve import server_options
+from server.tuning import (
     MIDDLE_PASS_EVERY,
     NO_AUTOMATIC_FULL_PASS,
     collect_by_the_clock,
-    freeze_long_lived,
-    server_options,
+    tune_collector,
 )
 from tests.live_server import LiveServer
 
+DEFAULTS = {"GC_FREEZE_SECONDS": Config.GC_FREEZE_SECONDS, "GC_PASS_MS": Config.GC_PASS_MS}
 
-def test_eventlet_holds_the_configured_number_of_connections(monkeypatch):
-    monkeypatch.delenv("KREDS_MAX_CONNECTIONS", raising=False)
-    assert server_options("eventlet") == {"max_size": DEFAULT_MAX_CONNECTIONS}
-    monkeypatch.setenv("KREDS_MAX_CONNECTIONS", "3000")
-    assert server_options("eventlet") == {"max_size": 3000}
+
+def test_eventlet_holds_the_configured_number_of_connections():
+    assert Config.MAX_CONNECTIONS == 10_000
+    assert server_options("eventlet", {"MAX_CONNECTIONS": 3000}) == {"max_size": 3000}
 
 
 def test_threading_is_allowed_without_a_terminal():
-    assert server_options("threading") == {"allow_unsafe_werkzeug": True}
-    assert server_options("gevent") == {}
+    assert server_options("threading", {}) == {"allow_unsafe_werkzeug": True}
+    assert server_options("gevent", {}) == {}
 
 
 class BackgroundTasks:
@@ -53,11 +53,10 @@ def collector() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("collector")
-def test_a_freezing_process_leaves_full_passes_to_the_hourly_one(monkeypatch):
-    monkeypatch.delenv("KREDS_GC_FREEZE_SECONDS", raising=False)
+def test_a_freezing_process_leaves_full_passes_to_the_hourly_one():
     young, _, _ = gc.get_threshold()
     tasks = BackgroundTasks()
-    freeze_long_lived(tasks)
+    tune_collector(tasks, DEFAULTS)
     # Middle passes after every second young one (short pauses), no automatic full passes.
     assert gc.get_threshold() == (young, MIDDLE_PASS_EVERY, NO_AUTOMATIC_FULL_PASS)
     # The freezes with the hourly full pass, and the young and middle passes by the clock.
@@ -66,11 +65,9 @@ def test_a_freezing_process_leaves_full_passes_to_the_hourly_one(monkeypatch):
 
 
 @pytest.mark.usefixtures("collector")
-def test_the_clock_passes_can_be_left_to_the_collector(monkeypatch):
-    monkeypatch.delenv("KREDS_GC_FREEZE_SECONDS", raising=False)
-    monkeypatch.setenv("KREDS_GC_PASS_MS", "0")
+def test_the_clock_passes_can_be_left_to_the_collector():
     tasks = BackgroundTasks()
-    freeze_long_lived(tasks)
+    tune_collector(tasks, {**DEFAULTS, "GC_PASS_MS": 0})
     assert len(tasks.started) == 1
 
 
@@ -99,11 +96,10 @@ def test_the_clock_runs_young_passes_and_every_second_one_a_middle_one(monkeypat
 
 
 @pytest.mark.usefixtures("collector")
-def test_a_process_that_never_freezes_keeps_the_collector_s_full_passes(monkeypatch):
-    monkeypatch.setenv("KREDS_GC_FREEZE_SECONDS", "0")
+def test_a_process_that_never_freezes_keeps_the_collector_s_full_passes():
     before = gc.get_threshold()
     tasks = BackgroundTasks()
-    freeze_long_lived(tasks)
+    tune_collector(tasks, {**DEFAULTS, "GC_FREEZE_SECONDS": 0})
     assert gc.get_threshold() == before
     assert tasks.started == []
 

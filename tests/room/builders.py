@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.room import rules
-from server.room.rules import Entrant
-from server.room.state import RoomState, Settings
+from server.room.core.rule import act
+from server.room.core.rules.presence import Entrant, join
+from server.room.core.state import RoomState, Settings
 
 FACILITATOR = 1
 CO_FACILITATOR = 2
@@ -23,7 +23,7 @@ def new_state(capacity: int = 6, auto_admit: bool = False, **settings: float) ->
 
 def arrive(state: RoomState, user_id: int, role: str = "participant", now: float = T0) -> None:
     """Someone's socket ``s<user_id>`` joins (facilitators enter the room, others wait)."""
-    rules.join(state, Entrant(user_id, f"P{user_id}", role), f"s{user_id}", now)
+    join(state, Entrant(user_id, f"P{user_id}", role), f"s{user_id}", now)
 
 
 def running_room(participants: int = 3, co: bool = False, **settings: float) -> RoomState:
@@ -35,5 +35,5 @@ def running_room(participants: int = 3, co: bool = False, **settings: float) -> 
         arrive(state, CO_FACILITATOR, "co_facilitator")
     for user_id in range(10, 10 + participants):
         arrive(state, user_id)
-        rules.admit(state, FACILITATOR, user_id, T0)
+        act(state, "admit", FACILITATOR, T0, user_id=user_id)
     return state

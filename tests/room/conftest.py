@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from server.extensions import db, socketio
 from server.models import Meeting, User
-from server.room.runtime import RoomRuntime, runtime
-from server.room.timers import ManualTimers
+from server.room.live.runtime import RoomRuntime, runtime
+from server.room.live.timers import ManualTimers
 from tests.conftest import Course
 
 

@@ -11,7 +11,7 @@ import redis
 from flask import Flask
 
 from server.extensions import socketio
-from server.room.cluster import RedisCluster
+from server.room.live.cluster import RedisCluster
 from tests.scale.redis_helpers import REDIS_URL, keys_under
 from tests.scale.redis_helpers import prefix as prefix  # the fixtures
 from tests.scale.redis_helpers import redis_client as redis_client

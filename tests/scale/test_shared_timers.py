@@ -12,7 +12,7 @@ import redis
 from flask import Flask
 
 from server.extensions import socketio
-from server.room.timers import SharedTimers, TimerJob
+from server.room.live.timers import SharedTimers, TimerJob
 from tests.scale.redis_helpers import REDIS_URL
 from tests.scale.redis_helpers import prefix as prefix  # the fixtures
 from tests.scale.redis_helpers import redis_client as redis_client
@@ -94,7 +94,7 @@ def test_a_failing_timer_is_logged_without_details_and_not_fired_again(
 
 
 def _member(job: TimerJob) -> str:
-    from server.room.timers import _encode
+    from server.room.live.timers import _encode
 
     return _encode(job)
 

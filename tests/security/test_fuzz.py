@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.room.dispatch import registered_events
-from server.room.errors import CODES
-from server.room.runtime import RoomRuntime
-from server.room.state import RoomState
+from server.room.core.errors import CODES
+from server.room.core.state import RoomState
+from server.room.live.runtime import RoomRuntime
+from server.room.socket.dispatch import registered_events
 from tests.conftest import Course
 from tests.room.conftest import LiveMeeting
 from tests.room.samples import sample_payload

@@ -18,7 +18,7 @@ from server.auth import sessions
 from server.auth.service import make_reset_link_token
 from server.extensions import db, socketio
 from server.models import Group, MembershipStatus, User
-from server.room import sockets
+from server.room.live.runtime import runtime
 from tests.conftest import Course
 from tests.factories import PASSWORD
 from tests.room.conftest import LiveMeeting, Sock
@@ -158,11 +158,11 @@ def test_sockets_of_sessions_ended_behind_the_rooms_back_are_found_and_closed(
     sessions.end_all(course.participants[0])
     course.participants[1].active = False
     db.session.commit()
-    assert sockets.end_ended_sessions() == 2
+    assert runtime().connections.end_ended_sessions() == 2
     _gone(meeting, birch)
     _gone(meeting, heron)
     assert all(s.connected for s in meeting.everyone if s not in (birch, heron))
-    assert sockets.end_ended_sessions() == 0
+    assert runtime().connections.end_ended_sessions() == 0
 
 
 def test_an_event_reads_neither_the_database_nor_the_cookie(

@@ -2,7 +2,7 @@
 /**
  * No recording of any kind exists in Kreds (not a setting that is off, but absent): no code in
  * the client records, captures the screen or re-routes media into something that could be kept.
- * (tests/room/test_media_no_recording.py checks the server, the templates and the built bundle.)
+ * (tests/room/socket/test_media_no_recording.py checks the server, the templates and the built bundle.)
  */
 
 import { readFileSync, readdirSync } from "node:fs";

@@ -146,7 +146,7 @@ describe("the media layer on the room's connection", () => {
   it("takes the snapshot of the join answer, and drops peers while reconnecting", async () => {
     const { connection, session } = setUp();
     for (const listener of connection.joins) {
-      listener({ ok: true, data: { where: "room", room: snapshot(4, [1, 2]) } });
+      listener({ ok: true, data: { where: "room", user_id: 1, room: snapshot(4, [1, 2]) } });
     }
     await settle();
     expect(session.peerIds).toEqual([1]);
@@ -155,7 +155,7 @@ describe("the media layer on the room's connection", () => {
     }
     expect(session.peerIds).toEqual([]);
     for (const listener of connection.joins) {
-      listener({ ok: true, data: { where: "room", room: snapshot(4, [1, 2]) } });
+      listener({ ok: true, data: { where: "room", user_id: 1, room: snapshot(4, [1, 2]) } });
     }
     expect(session.peerIds).toEqual([1]);
   });

@@ -73,7 +73,7 @@ class FakeSocket implements RoomSocket {
   }
 }
 
-const joinedRoom = { ok: true, data: { where: "room", room: { meeting_id: 7, version: 1 } } };
+const joinedRoom = { ok: true, data: { where: "room", user_id: 1, room: { meeting_id: 7, version: 1 } } };
 const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("RoomConnection", () => {

@@ -29,7 +29,7 @@ function sections(title: string): Map<string, string> {
 
 describe("the protocol's error codes", () => {
   it("are the server's, no more and no fewer", () => {
-    const errors = read("../../../server/room/errors.py");
+    const errors = read("../../../server/room/core/errors.py");
     const codesBlock = /CODES[^=]*=\s*\{([\s\S]*?)\n\}/.exec(errors)?.[1] ?? "";
     const serverCodes = [...codesBlock.matchAll(/^\s*"([a-z_]+)":/gm)].map((match) => match[1]);
 

@@ -13,7 +13,7 @@ export interface RequestSpec {
 }
 
 /**
- * The server's successes are `{ok: true, data: {...}}` (server/room/dispatch.py), so a request's
+ * The server's successes are `{ok: true, data: {...}}` (server/room/socket/dispatch.py), so a request's
  * reply is written `Data<{...}>`.
  */
 export interface Data<T extends object> {
@@ -212,6 +212,8 @@ type Nothing = Data<Record<never, never>>;
 
 export interface JoinData {
   where: "lobby" | "room";
+  /** The person this socket is. */
+  user_id: number;
   lobby?: LobbySnapshot;
   room?: RoomSnapshot;
 }
@@ -394,7 +396,7 @@ const SERVER_EVENT_SET: { readonly [E in ServerEvent]: true } = {
 
 export const SERVER_EVENTS = Object.keys(SERVER_EVENT_SET) as ServerEvent[];
 
-/** Every error code the server may send (server/room/errors.py, docs/protocol.md). */
+/** Every error code the server may send (server/room/core/errors.py, docs/protocol.md). */
 export const SERVER_ERROR_CODES = [
   "not_logged_in",
   "not_member",

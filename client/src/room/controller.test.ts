@@ -63,7 +63,7 @@ describe("connectRoom", () => {
     const { connection, store } = setUp();
 
     connection.setState("connected");
-    connection.joined({ ok: true, data: { where: "room", room: roomSnapshot() } });
+    connection.joined({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } });
     connection.push("room_state", roomSnapshot({ version: 2, queue: [3] }));
 
     expect(store.get().connection).toBe("connected");
@@ -73,7 +73,7 @@ describe("connectRoom", () => {
 
   it("announces what changes and what is relayed", () => {
     const { connection, said } = setUp();
-    connection.joined({ ok: true, data: { where: "room", room: roomSnapshot() } });
+    connection.joined({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } });
 
     connection.push(
       "room_state",
@@ -95,7 +95,7 @@ describe("connectRoom", () => {
 
   it("closes the connection once the person is out of the meeting", () => {
     const { connection, store, said } = setUp();
-    connection.joined({ ok: true, data: { where: "room", room: roomSnapshot() } });
+    connection.joined({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } });
 
     connection.push("removed", { meeting_id: 7, scope: "meeting" });
     connection.push("meeting_ended", { meeting_id: 7, reason: "ended" });

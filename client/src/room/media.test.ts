@@ -9,7 +9,7 @@ import { type MediaRig, mediaRig, peerSession, settle } from "./ui/testing";
 async function admitted(room: Partial<RoomSnapshot> = {}): Promise<MediaRig & { store: RoomStore }> {
   const store = new RoomStore(PARTICIPANT);
   const rig = mediaRig(PARTICIPANT, store);
-  rig.connection.join({ ok: true, data: { where: "room", room: roomSnapshot(room) } });
+  rig.connection.join({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot(room) } });
   await settle();
   return { ...rig, store };
 }
@@ -24,7 +24,7 @@ describe("sound and picture in the room", () => {
   it("opens nothing in the lobby, and the session once admitted", async () => {
     const store = new RoomStore(PARTICIPANT);
     const rig = mediaRig(PARTICIPANT, store);
-    rig.connection.join({ ok: true, data: { where: "lobby" } });
+    rig.connection.join({ ok: true, data: { where: "lobby", user_id: 1 } });
     await settle();
     expect(rig.media.get().status).toBe("waiting");
     expect(rig.media.current).toBeNull();
@@ -42,7 +42,7 @@ describe("sound and picture in the room", () => {
   it("leaves the room working without WebRTC", async () => {
     const store = new RoomStore(PARTICIPANT);
     const rig = mediaRig(PARTICIPANT, store, { supported: false });
-    rig.connection.join({ ok: true, data: { where: "room", room: roomSnapshot() } });
+    rig.connection.join({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } });
     await settle();
     expect(rig.media.get().status).toBe("unsupported");
     expect(store.get().screen.kind).toBe("room");
@@ -234,7 +234,7 @@ describe("sound and picture in the room", () => {
   it("gives a facilitator a session too", async () => {
     const store = new RoomStore(FACILITATOR);
     const rig = mediaRig(FACILITATOR, store);
-    rig.connection.join({ ok: true, data: { where: "room", room: roomSnapshot({ floor_mode: true, may_speak: [1, 2] }) } });
+    rig.connection.join({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot({ floor_mode: true, may_speak: [1, 2] }) } });
     await settle();
     expect(await rig.media.setMic(true)).toEqual({ ok: true });
   });

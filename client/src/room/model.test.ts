@@ -17,7 +17,7 @@ function server<E extends ServerEvent>(event: E, data: ServerEvents[E], now = 0)
 function inRoom(): RoomModel {
   return reduce(initialModel(PARTICIPANT), {
     type: "joined",
-    ack: { ok: true, data: { where: "room", room: roomSnapshot() } },
+    ack: { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } },
     now: 1_000_000_000,
   });
 }
@@ -28,7 +28,7 @@ describe("joining", () => {
   it("enters the room with its snapshot and the clock's offset", () => {
     const model = reduce(initialModel(PARTICIPANT), {
       type: "joined",
-      ack: { ok: true, data: { where: "room", room: roomSnapshot({ server_time: 1005 }) } },
+      ack: { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot({ server_time: 1005 }) } },
       now: 1_000_000,
     });
 
@@ -43,7 +43,7 @@ describe("joining", () => {
       ack: {
         ok: true,
         data: {
-          where: "lobby",
+          where: "lobby", user_id: 1,
           lobby: {
             meeting_id: 7,
             version: 1,
@@ -204,7 +204,7 @@ describe("RoomStore", () => {
     store.subscribe(() => (calls += 1));
     store.dispatch({
       type: "joined",
-      ack: { ok: true, data: { where: "room", room: roomSnapshot() } },
+      ack: { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } },
       now: 0,
     });
     store.dispatch(server("chat", { meeting_id: 7, id: "m1", from, text: "hello", at: 1 }));

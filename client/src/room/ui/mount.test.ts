@@ -25,7 +25,7 @@ function fakeSocket() {
     },
     off: () => undefined,
     timeout: () => ({
-      emitWithAck: async () => ({ ok: true, data: { where: "room", room: roomSnapshot() } }),
+      emitWithAck: async () => ({ ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } }),
     }),
     fire: (event: string, data: unknown) => handlers.get(event)?.forEach((h) => h(data)),
   };

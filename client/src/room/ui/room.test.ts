@@ -29,7 +29,7 @@ describe("the screens around the room", () => {
       ack: {
         ok: true,
         data: {
-          where: "lobby",
+          where: "lobby", user_id: 1,
           lobby: {
             meeting_id: 7,
             version: 1,
@@ -66,7 +66,7 @@ describe("the screens around the room", () => {
 
   it("moves focus to the heading after admission and when the meeting ends", async () => {
     view = await renderRoom(PARTICIPANT, null);
-    await view.dispatch({ type: "joined", ack: { ok: true, data: { where: "lobby" } }, now: 0 });
+    await view.dispatch({ type: "joined", ack: { ok: true, data: { where: "lobby", user_id: 1 } }, now: 0 });
     await view.dispatch({ type: "server", event: "admitted", data: { meeting_id: 7 }, now: 0 });
     await view.dispatch({
       type: "server",
@@ -89,7 +89,7 @@ describe("the screens around the room", () => {
     view = await renderRoom(FACILITATOR, null);
     await view.dispatch({
       type: "joined",
-      ack: { ok: true, data: { where: "room", room: roomSnapshot() } },
+      ack: { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } },
       now: 0,
     });
     await view.dispatch({ type: "server", event: "room_state", data: roomSnapshot({ version: 2, queue: [3] }), now: 0 });

@@ -225,7 +225,7 @@ export async function renderRoom(
     ...(rig ? { media: rig.media } : {}),
   };
   if (room) {
-    const ack: JoinAck = { ok: true, data: { where: "room", room: roomSnapshot(room) } };
+    const ack: JoinAck = { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot(room) } };
     if (rig) {
       rig.connection.join(ack);
     } else {

@@ -1,0 +1,284 @@
+"""The room's runtime: the store, the clock, the timers, the cluster and the connections, and the
+one place where a rule's outcome is carried out (sockets moved, records written, notices and
+snapshots emitted).
+
+Two paths lead into a room: :meth:`RoomRuntime.on_event`, a person's event (the sender's new
+``room_state`` comes back for its acknowledgement), and :meth:`RoomRuntime.on_system`, what
+happens without a sender (a timer, a dropped socket, a meeting cancelled from outside).
+
+Order matters: admitted sockets enter the rooms first, so they get the notices and snapshot;
+released sockets leave after the notices (they still hear "removed" or "meeting ended") and before
+the snapshot (they no longer see the room). Notices go before the snapshot of the same change.
+Database work happens after the store's lock.
+
+One process keeps rooms in memory; with ``REDIS_URL`` every process shares them through Redis
+(:mod:`.store_redis`), timers fire once across processes and the cluster (:mod:`.cluster`) looks
+after sockets held by other processes."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+from server.extensions import db, socketio
+from server.room.core.errors import RoomError
+from server.room.core.outcome import Outcome
+from server.room.core.rules import moderation, presence
+from server.room.core.state import RoomState
+from server.room.core.views import Views, build
+from server.room.live import database
+from server.room.live.cluster import Cluster, LocalCluster, RedisCluster
+from server.room.live.connections import Connections
+from server.room.live.store import InMemoryRoomStore, RoomStore
+from server.room.live.store_redis import RedisRoomStore, connect
+from server.room.live.timers import BackgroundTimers, ManualTimers, SharedTimers, TimerJob, Timers
+
+if TYPE_CHECKING:
+    import redis
+
+EXTENSION = "kreds_room"
+Rule = Callable[[RoomState, float], Outcome]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an event, from which socket."""
+
+    user_id: int
+    sid: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A rule carried out: its outcome, and the ``room_state`` for the sending socket's answer
+    (None: the room did not change, or that socket is not in it)."""
+
+    outcome: Outcome
+    room: dict[str, Any] | None = None
+
+
+class RoomRuntime:
+    def __init__(
+        self,
+        app: Flask,
+        store: RoomStore,
+        clock: Callable[[], float] = time.time,
+        *,
+        shared: SharedRedis | None = None,
+    ):
+        self.store = store
+        self.clock = clock
+        self.redis = shared.client if shared is not None else None
+        self.timers: Timers
+        if app.config["ROOM_TIMERS"] == "manual":
+            self.timers = ManualTimers(self.fire)
+        elif shared is not None:
+            self.timers = SharedTimers(
+                app,
+                socketio,
+                shared.client,
+                shared.prefix,
+                lambda: self.clock(),
+                self.fire,
+                poll_seconds=float(app.config["ROOM_TIMER_POLL_SECONDS"]),
+            )
+        else:
+            self.timers = BackgroundTimers(app, socketio, lambda: self.clock(), self.fire)
+        self.cluster: Cluster = LocalCluster()
+        if shared is not None:
+            self.cluster = RedisCluster(
+                app,
+                socketio,
+                shared.client,
+                shared.listener,
+                shared.prefix,
+                self.drop_dead_socket,
+                ttl=float(app.config["ROOM_PROCESS_TTL_SECONDS"]),
+            )
+        self.connections = Connections(socketio, self.cluster)
+        self.cluster.attach(self.connections)
+        self._started = False
+
+    def start(self) -> None:
+        """Start the background work (timer polling, heartbeats) once, on first use."""
+        if not self._started:
+            self._started = True
+            self.timers.start()
+            self.cluster.start()
+
+    def stop(self) -> None:
+        """End the background work (tests; a process that exits just stops)."""
+        self.timers.stop()
+        self.cluster.stop()
+
+    # The two paths.
+    def on_event(
+        self,
+        meeting_id: int,
+        sender: Sender,
+        rule: Rule,
+        new_room: Callable[[], RoomState] | None = None,
+    ) -> Applied:
+        """A person's event: run ``rule`` atomically on the meeting's state (made by ``new_room``
+        when the room is not open yet), then carry out its outcome. When the room changed and
+        the sending socket is in it, its new ``room_state`` comes back for the acknowledgement
+        and the broadcast passes it by (one frame fewer; the sender sees the change with its
+        answer)."""
+        now = self.clock()
+
+        def run(state: RoomState) -> tuple[Outcome, Views | None, int, dict[str, Any] | None]:
+            outcome = rule(state, now)
+            views = self._changed(state, outcome, now)
+            person = state.people.get(sender.user_id)
+            room = None
+            if views is not None and person and person.admitted and sender.sid in person.sids:
+                room = views.room_for(person.facilitates)
+            return outcome, views, state.group_id, room
+
+        outcome, views, group_id, room = self.store.transact(meeting_id, run, new_room)
+        try:
+            self._carry_out(meeting_id, group_id, sender.user_id, outcome, views, sender.sid)
+        except Exception:
+            # The room changed and the broadcast may not have happened: the sender still gets
+            # its new room_state with the refusal.
+            if room is not None:
+                self.connections.emit("room_state", room, sender.sid)
+            raise
+        return Applied(outcome, room)
+
+    def on_system(self, meeting_id: int, rule: Rule) -> Outcome:
+        """What happens without a sender: a timer, a dropped socket, a meeting cancelled."""
+        now = self.clock()
+
+        def run(state: RoomState) -> tuple[Outcome, Views | None, int]:
+            outcome = rule(state, now)
+            return outcome, self._changed(state, outcome, now), state.group_id
+
+        outcome, views, group_id = self.store.transact(meeting_id, run)
+        self._carry_out(meeting_id, group_id, None, outcome, views)
+        return outcome
+
+    @staticmethod
+    def _changed(state: RoomState, outcome: Outcome, now: float) -> Views | None:
+        """The new snapshots when what people see changed."""
+        if not outcome.changed or state.ended:
+            return None
+        state.version += 1
+        return build(state, now)
+
+    def _carry_out(
+        self,
+        meeting_id: int,
+        group_id: int,
+        actor_id: int | None,
+        outcome: Outcome,
+        views: Views | None,
+        skip: str | None = None,
+    ) -> None:
+        connections = self.connections
+        for entered in outcome.entered:
+            for sid in entered.sids:
+                connections.enter(sid, meeting_id, entered.facilitates)
+        self._write(meeting_id, group_id, actor_id, outcome)
+        for timer in outcome.timers:
+            self.timers.schedule(TimerJob(timer.at, meeting_id, timer.kind, timer.token))
+        for notice in outcome.notices:
+            connections.notify(meeting_id, notice)
+        for released in outcome.released:
+            for sid in released.sids:
+                connections.leave(sid, meeting_id)
+        if views is not None:
+            connections.broadcast(meeting_id, views, skip)
+
+    def _write(
+        self, meeting_id: int, group_id: int, actor_id: int | None, outcome: Outcome
+    ) -> None:
+        admitted = [s.user_id for s in outcome.entered if s.new]
+        if not (outcome.audit or admitted or outcome.ended or outcome.memberships_removed):
+            return
+        try:
+            database.remove_memberships(group_id, outcome.memberships_removed)
+            if outcome.ended:
+                database.mark_ended(meeting_id)
+            database.commit_records(meeting_id, group_id, actor_id, outcome.audit, admitted)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    # What happens without a sender.
+    def fire(self, job: TimerJob) -> None:
+        """A timer is due: the rules decide whether it still applies."""
+        with contextlib.suppress(RoomError):  # the room is gone (ended): nothing left to do
+            self.on_system(
+                job.meeting_id,
+                lambda state, now: moderation.on_timer(state, job.kind, job.token, now),
+            )
+
+    def socket_gone(self, sid: str, keep_place: bool) -> None:
+        """This socket leaves its meeting: it dropped (``keep_place``: for the reconnection
+        grace), disconnected on purpose, or is joining another meeting."""
+        connections = self.connections
+        meeting_id, person = connections.meeting_of(sid), connections.who(sid)
+        if not meeting_id or person is None:
+            return
+        connections.leave(sid, meeting_id)
+        self._disconnect(sid, person.user_id, meeting_id, keep_place)
+
+    def drop_dead_socket(self, sid: str, user_id: int, meeting_id: int) -> None:
+        """A socket's process died: the same as a dropped connection (the place is kept)."""
+        self._disconnect(sid, user_id, meeting_id, keep_place=True)
+
+    def _disconnect(self, sid: str, user_id: int, meeting_id: int, keep_place: bool) -> None:
+        with contextlib.suppress(RoomError):  # the room is gone already
+            self.on_system(
+                meeting_id,
+                lambda state, now: presence.disconnect(state, user_id, sid, now, keep_place),
+            )
+
+    def close(self, meeting_id: int) -> None:
+        """End a live room from outside it (its meeting was cancelled)."""
+        with contextlib.suppress(RoomError):  # not live
+            self.on_system(meeting_id, lambda state, now: moderation.close(state, now))
+
+    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
+        self.connections.disconnect_user(user_id, ended_only)
+
+    def views(self, meeting_id: int) -> Views | None:
+        state = self.store.get(meeting_id)
+        return build(state, self.clock()) if state is not None else None
+
+
+def runtime(start: bool = True) -> RoomRuntime:
+    """The app's room runtime, its background work started (``start=False``: not yet)."""
+    found = current_app.extensions[EXTENSION]
+    assert isinstance(found, RoomRuntime)
+    if start:
+        found.start()
+    return found
+
+
+class SharedRedis:
+    """The Redis connections the room shares with other processes (under one key prefix)."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self.prefix = prefix
+        self.client: redis.Redis = connect(url)
+        self.listener: redis.Redis = connect(url, blocking=True)
+
+
+def init_runtime(app: Flask) -> RoomRuntime:
+    """Rooms in memory (one process), or in Redis when ``REDIS_URL`` is set (several)."""
+    url = app.config.get("REDIS_URL")
+    if url:
+        shared = SharedRedis(str(url), str(app.config["REDIS_PREFIX"]))
+        store: RoomStore = RedisRoomStore(shared.client, shared.prefix)
+        room_runtime = RoomRuntime(app, store, shared=shared)
+    else:
+        room_runtime = RoomRuntime(app, InMemoryRoomStore())
+    app.extensions[EXTENSION] = room_runtime
+    return room_runtime
