@@ -1,59 +1,57 @@
-"""A well-formed payload (besides ``meeting_id``) for every client event, acting on a target."""
+"""A well-formed payload (besides ``meeting_id``) for every client event, acting on a target,
+made from the event's payload model: an event added to the registry has one without more ado."""
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
+
+from pydantic.fields import FieldInfo
+
+from server.room.socket.dispatch import registered_events
 
 TARGET = "<target>"  # replaced by the id of the person acted on
 # The smallest well-formed session description (a browser's is a few kilobytes).
 SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+# By field name, where the type alone does not say what is well-formed.
+BY_NAME: dict[str, Any] = {
+    "user_id": TARGET,
+    "to_user_id": TARGET,
+    "text": "hello",
+    "message": "Not today",
+    "message_id": "m1",
+    "topic_id": "t1",
+    "description": {"type": "offer", "sdp": SDP},
+}
+
+
+def _sample(name: str, info: FieldInfo) -> Any:
+    if name in BY_NAME:
+        return BY_NAME[name]
+    kind, constraints = info.annotation, list(info.metadata)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):  # optional: its type inside
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+    if typing.get_origin(kind) is typing.Annotated:
+        kind, *inner = typing.get_args(kind)
+        constraints += [m for field in inner for m in getattr(field, "metadata", [field])]
+    if typing.get_origin(kind) is typing.Literal:
+        return typing.get_args(kind)[0]
+    if kind is bool:
+        return True
+    lowest = [m.ge for m in constraints if getattr(m, "ge", None) is not None]
+    if kind is int and lowest:
+        return lowest[0]
+    raise TypeError(f"no sample for the field {name!r} ({kind!r}): add one to BY_NAME")
+
 
 _SAMPLES: dict[str, dict[str, Any]] = {
-    "join": {},
-    "leave": {},
-    "set_status": {"status": "away"},
-    "admit": {"user_id": TARGET},
-    "admit_all": {},
-    "decline": {"user_id": TARGET, "message": "Not today"},
-    "lock": {"locked": True},
-    "raise_hand": {},
-    "lower_hand": {},
-    "yield_floor": {},
-    "next_speaker": {},
-    "give_floor": {"user_id": TARGET},
-    "take_floor": {},
-    "lower_hand_of": {"user_id": TARGET},
-    "move_in_queue": {"user_id": TARGET, "direction": "up"},
-    "clear_queue": {},
-    "set_turn_limit": {"seconds": 60},
-    "start_round": {"kind": "check_in"},
-    "round_next": {},
-    "round_pass": {},
-    "end_round": {},
-    "chat": {"text": "hello"},
-    "delete_chat": {"message_id": "m1"},
-    "set_chat": {"enabled": False},
-    "mute_chat": {"user_id": TARGET, "muted": True},
-    "private_message": {"text": "hello"},
-    "private_reply": {"user_id": TARGET, "text": "hello"},
-    "signal": {"kind": "not_ok"},
-    "react": {"kind": "me_too"},
-    "propose_topic": {"text": "Boundaries"},
-    "vote_topic": {"topic_id": "t1"},
-    "pick_topic": {"topic_id": None},
-    "remove_from_meeting": {"user_id": TARGET},
-    "remove_from_group": {"user_id": TARGET},
-    "start_break": {"minutes": 5},
-    "end_break": {},
-    "content_warning": {"on": True},
-    "end_meeting": {},
-    "rtc_signal": {"to_user_id": TARGET, "description": {"type": "offer", "sdp": SDP}},
-    "ice_servers": {},
-    "set_floor_mode": {"on": True},
-    "set_media": {"audio": True, "video": False},
-    "mute": {"user_id": TARGET},
-    "mute_all_but_floor": {},
-    "ask_to_unmute": {"user_id": TARGET},
+    event: {
+        name: _sample(name, info)
+        for name, info in spec.payload.model_fields.items()
+        if name != "meeting_id" and (info.is_required() or name in BY_NAME)
+    }
+    for event, spec in registered_events().items()
 }
 EVENTS_WITH_SAMPLES = set(_SAMPLES)
 
