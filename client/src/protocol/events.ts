@@ -254,6 +254,7 @@ export interface ClientRequests {
   propose_topic: { payload: TextPayload; reply: Data<Created> };
   vote_topic: { payload: MeetingRef & { topic_id: string; vote?: boolean }; reply: Nothing };
   pick_topic: { payload: MeetingRef & { topic_id: string | null }; reply: Nothing };
+  withdraw_topic: { payload: MeetingRef & { topic_id: string }; reply: Nothing };
   rtc_signal: { payload: MeetingRef & { to_user_id: number } & RtcSignalBody; reply: Nothing };
   ice_servers: { payload: MeetingRef; reply: Data<IceConfiguration> };
   set_floor_mode: { payload: MeetingRef & { on: boolean }; reply: Nothing };
@@ -317,6 +318,7 @@ export const CLIENT_EVENT_FIELDS: {
   propose_topic: ["text"],
   vote_topic: ["topic_id", "vote"],
   pick_topic: ["topic_id"],
+  withdraw_topic: ["topic_id"],
   rtc_signal: ["to_user_id", "description", "candidate"],
   ice_servers: [],
   set_floor_mode: ["on"],

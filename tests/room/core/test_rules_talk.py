@@ -124,6 +124,19 @@ def test_topics_keep_votes_but_not_their_text() -> None:
     refused("forbidden", state, "pick_topic", 10, topic_id=topic_id)
 
 
+def test_whoever_proposed_a_topic_or_a_facilitator_takes_it_back() -> None:
+    state = running_room(2)
+    mine = act(state, "propose_topic", 10, T0, text="Sleeping badly").data["id"]
+    theirs = act(state, "propose_topic", 11, T0, text="Family").data["id"]
+    act(state, "pick_topic", FACILITATOR, T0, topic_id=mine)
+    refused("forbidden", state, "withdraw_topic", 11, topic_id=mine)
+    assert act(state, "withdraw_topic", 10, T0, topic_id=mine).changed
+    assert [t.id for t in state.topics] == [theirs] and state.picked_topic is None
+    refused("unknown_topic", state, "withdraw_topic", 10, topic_id=mine)
+    act(state, "withdraw_topic", FACILITATOR, T0, topic_id=theirs)
+    assert state.topics == []
+
+
 def test_someone_in_the_lobby_cannot_chat() -> None:
     state = running_room(1)
     arrive(state, 11)

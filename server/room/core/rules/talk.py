@@ -63,6 +63,10 @@ class Pick(Payload):
     topic_id: TopicId | None
 
 
+class TopicRef(Payload):
+    topic_id: TopicId
+
+
 def check_rate(state: RoomState, person: Person, now: float) -> None:
     """At most ``chat_limit`` relayed messages per ``chat_window`` seconds per person."""
     window = state.settings.chat_window
@@ -202,6 +206,21 @@ def vote_topic(state: RoomState, actor: Person, p: Vote, now: float) -> Outcome:
         topic.voters.append(actor.user_id)
     else:
         topic.voters.remove(actor.user_id)
+    return Outcome()
+
+
+@rule("withdraw_topic", "admitted", TopicRef)
+def withdraw_topic(state: RoomState, actor: Person, p: TopicRef, now: float) -> Outcome:
+    """Take back a topic one proposed (a facilitator may take back any): it leaves the list, and
+    is no longer the picked one."""
+    topic = state.topic(p.topic_id)
+    if topic is None:
+        raise RoomError("unknown_topic")
+    if topic.proposer != actor.user_id and not actor.facilitates:
+        raise RoomError("forbidden")
+    state.topics.remove(topic)
+    if state.picked_topic == topic.id:
+        state.picked_topic = None
     return Outcome()
 
 
