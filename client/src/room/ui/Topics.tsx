@@ -79,6 +79,16 @@ export function Topics() {
                   >
                     +1
                   </ActionButton>
+                  {(topic.proposedByMe || facilitating) && (
+                    <ActionButton
+                      event="withdraw_topic"
+                      payload={{ topic_id: topic.id }}
+                      variant="secondary small"
+                      label={tr("withdrawTopicName", { text })}
+                    >
+                      {tr("withdrawTopic")}
+                    </ActionButton>
+                  )}
                   {facilitating && (
                     <ActionButton
                       event="pick_topic"

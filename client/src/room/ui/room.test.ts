@@ -281,6 +281,30 @@ describe("a participant in the room", () => {
     expect(view.sent).toEqual([["vote_topic", { topic_id: "t1", vote: false }]]);
   });
 
+  it("takes back a topic they proposed, and only their own", async () => {
+    view = await renderRoom(PARTICIPANT, {
+      topics: [
+        { id: "t1", proposer: PARTICIPANT.userId, voters: [] },
+        { id: "t2", proposer: 4, voters: [] },
+      ],
+    });
+    for (const [id, text] of [
+      ["t1", "Sleep"],
+      ["t2", "Family"],
+    ]) {
+      await view.dispatch({
+        type: "server",
+        event: "topic_proposed",
+        data: { meeting_id: 7, id, from: { user_id: 4, name: "Heron" }, text },
+        now: 0,
+      });
+    }
+
+    expect(button(view.container, "Take back the topic: Family")).toBeNull();
+    await view.click(button(view.container, "Take back the topic: Sleep"));
+    expect(view.sent).toEqual([["withdraw_topic", { topic_id: "t1" }]]);
+  });
+
   it("has no facilitator tools", async () => {
     view = await renderRoom(PARTICIPANT);
 
