@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from server.room.core.errors import RoomError
 from server.room.core.rule import act
 from server.room.core.rules.presence import Entrant, join
 from server.room.core.state import RoomState, Settings
@@ -37,3 +42,12 @@ def running_room(participants: int = 3, co: bool = False, **settings: float) -> 
         arrive(state, user_id)
         act(state, "admit", FACILITATOR, T0, user_id=user_id)
     return state
+
+
+def refused(
+    code: str, state: RoomState, event: str, actor: int, now: float = T0, **fields: Any
+) -> None:
+    """``event`` from ``actor`` is refused with ``code``."""
+    with pytest.raises(RoomError) as error:
+        act(state, event, actor, now, **fields)
+    assert error.value.code == code

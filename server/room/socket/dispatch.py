@@ -40,6 +40,9 @@ _KEEPS_PLACE = {"transport close", "transport error", "ping timeout"}
 
 def registered_events() -> dict[str, RuleSpec | SocketEvent]:
     """Every client event with its policy and payload model (docs and authorisation tests)."""
+    twice = RULES.keys() & SOCKET_EVENTS.keys()
+    if twice:
+        raise ValueError(f"room events registered twice: {sorted(twice)}")
     return {**RULES, **SOCKET_EVENTS}
 
 

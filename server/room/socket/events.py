@@ -44,20 +44,6 @@ class SocketEvent:
     budgeted: bool = True
 
 
-SOCKET_EVENTS: dict[str, SocketEvent] = {}
-
-
-def socket_event(
-    name: str, policy: Policy, payload: type[Payload] = Payload, *, budgeted: bool = True
-) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        SOCKET_EVENTS[name] = SocketEvent(name, policy, payload, handler, budgeted)
-        return handler
-
-    return register
-
-
-@socket_event("join", "connected")
 def join(event: Event, p: Payload) -> dict[str, Any]:
     """Enter a meeting: the lobby or the room. The answer says where, and who this socket is."""
     # Entering reads the database anyway: the person too, afresh (their name, an ended session).
@@ -93,8 +79,6 @@ def join(event: Event, p: Payload) -> dict[str, Any]:
     return data
 
 
-# Nothing is sent to anyone: outside the budget.
-@socket_event("ice_servers", "admitted", budgeted=False)
 def ice_servers(event: Event, p: Payload) -> dict[str, Any]:
     """STUN and TURN servers for this person's peer connections (short-lived credentials)."""
     user_id = event.person.user_id
@@ -106,3 +90,13 @@ def ice_servers(event: Event, p: Payload) -> dict[str, Any]:
     room_runtime = runtime()
     room_runtime.on_event(event.meeting_id, Sender(user_id, event.sid), admitted_only)
     return ice_config(current_app.config, user_id, room_runtime.clock())
+
+
+SOCKET_EVENTS: dict[str, SocketEvent] = {
+    event.name: event
+    for event in (
+        SocketEvent("join", "connected", Payload, join),
+        # Nothing is sent to anyone: outside the budget.
+        SocketEvent("ice_servers", "admitted", Payload, ice_servers, budgeted=False),
+    )
+}

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from server.room.core.errors import RoomError
 from server.room.core.rule import act
 from server.room.core.rules.moderation import on_timer
 from server.room.core.rules.presence import disconnect
-from server.room.core.state import RoomState
-from tests.room.builders import CO_FACILITATOR, FACILITATOR, T0, running_room
-
-
-def refused(
-    code: str, state: RoomState, event: str, actor: int, now: float = T0, **fields: Any
-) -> None:
-    with pytest.raises(RoomError) as error:
-        act(state, event, actor, now, **fields)
-    assert error.value.code == code
+from tests.room.builders import CO_FACILITATOR, FACILITATOR, T0, refused, running_room
 
 
 def test_raising_a_hand_twice_keeps_one_place() -> None:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from server.room.core.errors import RoomError
 from server.room.core.rule import act
 from server.room.core.rules.presence import disconnect
-from server.room.core.state import RoomState
-from tests.room.builders import FACILITATOR, T0, arrive, running_room
-
-
-def refused(
-    code: str, state: RoomState, event: str, actor: int, now: float = T0, **fields: Any
-) -> None:
-    with pytest.raises(RoomError) as error:
-        act(state, event, actor, now, **fields)
-    assert error.value.code == code
+from tests.room.builders import FACILITATOR, T0, arrive, refused, running_room
 
 
 def test_chat_is_relayed_with_a_server_made_id_and_not_kept() -> None:
