@@ -67,6 +67,8 @@ def leave_quickly() -> Response:
     user_id = sessions.end(login.id)
     db.session.commit()
     if user_id is not None:
+        # Told before the sockets close: the page's own leave may come after its socket is gone.
+        room.left_quickly(user_id)
         room.end_sessions(user_id)
     session.clear()
     logout_user()

@@ -70,6 +70,13 @@ def end_sessions(user_id: int) -> None:
         runtime().disconnect_user(user_id, ended_only=True)
 
 
+def left_quickly(user_id: int) -> None:
+    """This person pressed "Leave quickly" (its beacon came): they leave their meetings, and the
+    facilitators are told, even when the page's own ``leave`` never arrives."""
+    if socketio.server is not None:
+        runtime().left_quickly(user_id)
+
+
 def close_meeting(meeting_id: int) -> None:
     """End a live room from outside it (its meeting was cancelled): everyone gets
     ``meeting_ended`` and leaves. Nothing happens when the room is not live."""

@@ -97,7 +97,8 @@ def perform(
 
 def act(state: RoomState, event: str, actor: int, now: float, **fields: Any) -> Outcome:
     """Run the rule of ``event`` for the person ``actor`` as a client's event would run, its
-    payload given as keywords (the meeting is the state's): for tests, benchmarks, a console."""
+    payload given as keywords (the meeting is the state's): for the runtime acting for someone
+    (a quick exit), tests, benchmarks and a console."""
     spec = RULES[event]
     payload = parse(spec.payload, {"meeting_id": state.meeting_id, **fields})
     return perform(spec, state, actor, payload, now)

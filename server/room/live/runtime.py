@@ -28,6 +28,7 @@ from flask import Flask, current_app
 from server.extensions import db, socketio
 from server.room.core.errors import RoomError
 from server.room.core.outcome import Outcome
+from server.room.core.rule import act
 from server.room.core.rules import moderation, presence
 from server.room.core.state import RoomState
 from server.room.core.views import Views, build
@@ -244,6 +245,16 @@ class RoomRuntime:
         """End a live room from outside it (its meeting was cancelled)."""
         with contextlib.suppress(RoomError):  # not live
             self.on_system(meeting_id, lambda state, now: moderation.close(state, now))
+
+    def left_quickly(self, user_id: int) -> None:
+        """Someone pressed "Leave quickly": they leave every room they are in, and its
+        facilitators are told, as the page's own ``leave {quick: true}`` does. Whichever of the
+        two is carried out first does it; the other finds them gone."""
+        for meeting_id in self.store.meeting_ids():
+            with contextlib.suppress(RoomError):  # not in this room (any more)
+                self.on_system(
+                    meeting_id, lambda state, now: act(state, "leave", user_id, now, quick=True)
+                )
 
     def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
         self.connections.disconnect_user(user_id, ended_only)

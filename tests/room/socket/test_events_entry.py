@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from server.models import (
 from server.room.live.runtime import RoomRuntime
 from tests import factories
 from tests.conftest import Course
-from tests.room.conftest import Sock, accept_agreement
+from tests.room.conftest import LiveMeeting, Sock, accept_agreement
 
 
 def test_a_socket_without_a_logged_in_session_is_refused(app: Flask, course: Course) -> None:
@@ -206,3 +207,23 @@ def test_an_admin_with_a_membership_row_is_still_not_a_member(
     assert connect(course.admin).send("join")["error"]["code"] == "not_member"
     state = room.store.get(course.meeting.id)
     assert state is None or course.admin.id not in state.people
+
+
+def test_a_quick_exit_tells_the_facilitators_even_when_its_leave_never_comes(
+    meeting: LiveMeeting,
+) -> None:
+    # "Leave quickly" sends `leave {quick: true}` without waiting, and its beacon ends the
+    # log-in session, which closes the socket: the beacon may be served first.
+    leaving = meeting.participants[0]
+    page = leaving.http.get("/").get_data(as_text=True)
+    token = re.search(r'data-quick-exit-token="([^"]+)"', page)
+    assert token is not None
+    assert leaving.http.post("/leave-quickly", data={"token": token.group(1)}).status_code == 204
+
+    signal = meeting.facilitator.last("private_signal")
+    assert signal["kind"] == "left_quickly" and signal["from"]["user_id"] == leaving.user.id
+    assert signal == meeting.co.last("private_signal")
+    assert not leaving.connected
+    people = meeting.participants[1].last("room_state")["people"]
+    assert leaving.user.id not in [person["user_id"] for person in people]
+    assert meeting.participants[1].events("private_signal") == []
