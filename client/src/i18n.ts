@@ -306,6 +306,10 @@ const en = {
   sayAudioBlocked: "The browser is holding back the sound. Use Turn on sound under Sound and picture.",
   sayFloorModeOn: "Floor mode is on: only the person who has the floor and the facilitators can speak.",
   sayFloorModeOff: "Floor mode is off: everyone can turn their microphone on.",
+
+  // -- room layout --
+
+  // -- attention and moderation --
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -608,6 +612,10 @@ const da: Dictionary = {
   sayAudioBlocked: "Browseren holder lyden tilbage. Brug Slå lyden til under Lyd og billede.",
   sayFloorModeOn: "Ordstyring er slået til: kun den, der har ordet, og gruppelederne kan tale.",
   sayFloorModeOff: "Ordstyring er slået fra: alle kan tænde deres mikrofon.",
+
+  // -- room layout --
+
+  // -- attention and moderation --
 };
 
 export const dictionaries = { en, da } as const satisfies Record<string, Dictionary>;

@@ -4,6 +4,11 @@
  */
 
 import "./styles/kreds.css";
+// After the base styles, so that they can build on it: the room's stage and panels, the
+// facilitator's attention marks, and form errors.
+import "./styles/stage.css";
+import "./styles/attention.css";
+import "./styles/forms.css";
 import { enhance } from "./enhancements";
 import { startQuickExit } from "./quick-exit";
 

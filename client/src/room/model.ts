@@ -79,7 +79,14 @@ export interface RoomModel {
   reactions: ReactionLine[];
   /** Counts relayed notices, for unique keys. */
   seq: number;
+  /** The one panel (sheet) open now, if any: one at a time, on every screen size. */
+  panel: Panel | null;
+  /** Whom the private line writes to (null: the page's default choice). */
+  privateTo: number | null;
 }
+
+/** The room's panels, opened from the toolbar (on a phone as sheets over the stage). */
+export type Panel = "people" | "chat" | "private" | "facilitator" | "settings" | "more";
 
 /** At most this many chat messages are kept (the oldest go first). */
 export const CHAT_KEEP = 200;
@@ -94,7 +101,10 @@ export type RoomAction =
   | { type: "sentPrivate"; message: PrivateMessage }
   | { type: "chatRefused"; code: string }
   | { type: "left" }
-  | { type: "expire"; now: number };
+  | { type: "expire"; now: number }
+  | { type: "panel"; panel: Panel | null }
+  /** Open the private line, addressed to this person. */
+  | { type: "replyTo"; userId: number };
 
 export function initialModel(me: Me): RoomModel {
   return {
@@ -112,6 +122,8 @@ export function initialModel(me: Me): RoomModel {
     signals: [],
     reactions: [],
     seq: 0,
+    panel: null,
+    privateTo: null,
   };
 }
 
@@ -277,6 +289,10 @@ export function reduce(model: RoomModel, action: RoomAction): RoomModel {
       );
       return reactions.length === model.reactions.length ? model : { ...model, reactions };
     }
+    case "panel":
+      return model.panel === action.panel ? model : { ...model, panel: action.panel };
+    case "replyTo":
+      return { ...model, panel: "private", privateTo: action.userId };
   }
 }
 
