@@ -29,6 +29,12 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The meeting room may compile WebAssembly, no other page may: the background blur runs its
+# segmentation model in WebAssembly (client/src/media/segmenter.ts, served from our own
+# /static/dist/assets/). 'wasm-unsafe-eval' allows compiling WebAssembly only, not eval() of
+# JavaScript. See docs/media.md.
+WASM_PAGES = frozenset({"meetings.room"})
+ROOM_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 PERMISSIONS_POLICY = (
     "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=()"
@@ -36,7 +42,9 @@ PERMISSIONS_POLICY = (
 
 
 def security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault(
+        "Content-Security-Policy", ROOM_CSP if request.endpoint in WASM_PAGES else CSP
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { announce, copyableText, enhance, fillTimezoneFields } from "./enhancements";
+import { announce, copyableText, enhance, fillTimezoneFields, focusErrorSummary } from "./enhancements";
 
 async function settle(): Promise<void> {
   await vi.runAllTimersAsync();
@@ -126,6 +126,113 @@ describe("enhancements", () => {
     fillTimezoneFields(document);
 
     expect(document.querySelector("input")?.value).toBe("Europe/Copenhagen");
+  });
+
+  describe("error summary", () => {
+    // As server/templates/macros/forms.html draws a sign-up that went wrong.
+    const PAGE = `
+      <a id="quick-exit" href="https://weather.example/">Leave quickly</a>
+      <main id="main" tabindex="-1">
+        <div class="form-errors" data-error-summary tabindex="-1">
+          <div role="alert">
+            <h2>There is a problem</h2>
+            <ul>
+              <li><a href="#login">Use letters, digits, dots, dashes or underscores, without spaces.</a></li>
+              <li><a href="#accept">Tick the box to accept the agreement.</a></li>
+              <li><a href="#gone">A field that is not on the page.</a></li>
+            </ul>
+          </div>
+        </div>
+        <form>
+          <div class="field has-error" id="login-field">
+            <label for="login">Login name</label>
+            <p class="error" id="login-error">Use letters…</p>
+            <input id="login" aria-describedby="login-error" aria-invalid="true" value="a b">
+          </div>
+          <div class="field field-checkbox has-error" id="accept-field">
+            <p class="error" id="accept-error">Tick the box…</p>
+            <label class="checkbox"><input type="checkbox" id="accept"> I accept</label>
+          </div>
+        </form>
+      </main>`;
+    let scrolled: Element[] = [];
+
+    beforeEach(() => {
+      scrolled = [];
+      // jsdom has no layout, and no scrollIntoView.
+      Element.prototype.scrollIntoView = function (this: Element) {
+        scrolled.push(this);
+      };
+    });
+
+    afterEach(() => {
+      delete (Element.prototype as Partial<Element>).scrollIntoView;
+    });
+
+    function link(target: string): HTMLAnchorElement {
+      return document.querySelector<HTMLAnchorElement>(`[data-error-summary] a[href="#${target}"]`)!;
+    }
+
+    it("takes the focus as the page loads", () => {
+      document.body.innerHTML = PAGE;
+      enhance(document);
+      expect(document.activeElement).toBe(document.querySelector("[data-error-summary]"));
+    });
+
+    it("leaves the focus where the person already put it", () => {
+      document.body.innerHTML = PAGE;
+      document.getElementById("quick-exit")!.focus();
+      focusErrorSummary(document);
+      expect(document.activeElement?.id).toBe("quick-exit");
+    });
+
+    it("does nothing on a page without one", () => {
+      document.body.innerHTML = `<main id="main" tabindex="-1"><p>Fine</p></main>`;
+      enhance(document);
+      expect(document.activeElement).toBe(document.body);
+    });
+
+    it("moves the focus to the field with its label and error in view, without a jump", () => {
+      document.body.innerHTML = PAGE;
+      enhance(document);
+      const click = new MouseEvent("click", { bubbles: true, cancelable: true });
+
+      link("login").dispatchEvent(click);
+
+      expect(click.defaultPrevented).toBe(true);
+      expect(document.activeElement?.id).toBe("login");
+      expect(scrolled).toEqual([document.getElementById("login-field")]);
+      expect(window.location.hash).toBe("");
+    });
+
+    it("brings a checkbox's error into view with the box", () => {
+      document.body.innerHTML = PAGE;
+      enhance(document);
+
+      link("accept").click();
+
+      expect(document.activeElement?.id).toBe("accept");
+      expect(scrolled).toEqual([document.getElementById("accept-field")]);
+    });
+
+    it("leaves a link to nothing on the page to the browser", () => {
+      document.body.innerHTML = PAGE;
+      enhance(document);
+      let leftToTheBrowser = false;
+      // Runs after the enhancement's listener; then stops jsdom's own jump.
+      const after = (event: Event): void => {
+        leftToTheBrowser = !event.defaultPrevented;
+        event.preventDefault();
+      };
+      window.addEventListener("click", after);
+
+      link("gone").click();
+      window.removeEventListener("click", after);
+
+      expect(leftToTheBrowser).toBe(true);
+      expect(scrolled).toEqual([]);
+      expect(document.activeElement).toBe(document.querySelector("[data-error-summary]"));
+    });
   });
 
   it("announces the same message twice in a row", async () => {

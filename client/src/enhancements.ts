@@ -4,7 +4,10 @@
  *
  * - `<button data-copy-target="#id">` copies that element's value (or text) and says so;
  * - `<form data-confirm="Question?">` asks before it is submitted;
- * - `<input type="hidden" data-timezone-field>` gets the browser's IANA time zone.
+ * - `<input type="hidden" data-timezone-field>` gets the browser's IANA time zone;
+ * - `<div data-error-summary>` (a form's error summary, `server/templates/macros/forms.html`)
+ *   takes the focus as the page loads, and its links move the focus to their field with the
+ *   field's label and error in view.
  */
 
 import { t } from "./i18n";
@@ -23,8 +26,10 @@ export function enhance(doc: Document = document): void {
     enhanced.add(doc);
     doc.addEventListener("click", (event) => void handleCopyClick(event, doc));
     doc.addEventListener("submit", (event) => handleConfirmSubmit(event, doc), true);
+    doc.addEventListener("click", (event) => handleErrorSummaryClick(event, doc));
   }
   fillTimezoneFields(doc);
+  focusErrorSummary(doc);
 }
 
 /** Say `message` to screen readers through one polite live region (created on first use). */
@@ -162,4 +167,65 @@ export function fillTimezoneFields(doc: Document = document): void {
   for (const input of doc.querySelectorAll<HTMLInputElement>("input[data-timezone-field]")) {
     input.value = zone;
   }
+}
+
+/**
+ * Focus the page's error summary, as GOV.UK does: a screen reader reads it, and Tab goes on to
+ * its links. The server marks it `autofocus` too; this covers browsers that do not honour that on
+ * a `<div>`. Nothing moves if the person is already somewhere on the page.
+ */
+export function focusErrorSummary(doc: Document = document): void {
+  const summary = doc.querySelector<HTMLElement>("[data-error-summary]");
+  const active = doc.activeElement;
+  if (!summary || (active && active !== doc.body && active !== doc.documentElement)) {
+    return;
+  }
+  summary.focus();
+}
+
+function handleErrorSummaryClick(event: Event, doc: Document): void {
+  const link = event.target instanceof Element ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+  if (!(link instanceof HTMLAnchorElement)) {
+    return;
+  }
+  const id = decodeURIComponent((link.getAttribute("href") ?? "").slice(1));
+  const field = id ? doc.getElementById(id) : null;
+  if (!(field instanceof HTMLElement)) {
+    return;
+  }
+  // No jump to the fragment: the browser would scroll the input to the very top, under its own
+  // label, and add a history entry.
+  event.preventDefault();
+  focusField(field, doc);
+}
+
+/**
+ * Move the focus to `field` with what says what it is in view: the whole field (label or legend,
+ * hint and error) when it fits on the screen, else its label. The page's `scroll-padding-top`
+ * keeps it clear of the quick-exit bar.
+ */
+export function focusField(field: HTMLElement, doc: Document = document): void {
+  const view = doc.defaultView ?? window;
+  const label = labelOf(field);
+  const block = field.closest<HTMLElement>(".field, fieldset");
+  const fits = block !== null && block.getBoundingClientRect().height <= view.innerHeight * 0.75;
+  const shown = (fits ? block : label) ?? block ?? field;
+  // Not in every DOM (jsdom has none).
+  if (typeof shown.scrollIntoView === "function") {
+    shown.scrollIntoView({ block: "start" });
+  }
+  const box = field.getBoundingClientRect();
+  const inView = box.top >= 0 && box.bottom <= view.innerHeight;
+  field.focus({ preventScroll: inView });
+}
+
+/** The field's own label, or the legend of the group of choices it belongs to. */
+function labelOf(field: HTMLElement): HTMLElement | null {
+  const legend = field.closest("fieldset")?.querySelector<HTMLElement>(":scope > legend") ?? null;
+  if (legend) {
+    return legend;
+  }
+  const labelled =
+    field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement;
+  return (labelled ? field.labels?.[0] : undefined) ?? field.closest("label");
 }

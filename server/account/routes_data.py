@@ -21,9 +21,12 @@ from server.extensions import db
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(message=_l("Type your password."))]
+    )
     confirm = BooleanField(
-        _l("I understand that my account is deleted for good"), validators=[DataRequired()]
+        _l("I understand that my account is deleted for good"),
+        validators=[DataRequired(message=_l("Tick the box to say that you understand."))],
     )
 
 

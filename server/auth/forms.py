@@ -8,9 +8,17 @@ from wtforms.validators import DataRequired, EqualTo, Length
 MIN_PASSWORD = 10
 
 
+_TYPE_YOUR_PASSWORD = _l("Type your password.")
+
+
 class LoginForm(FlaskForm):
-    login = StringField(_l("Login name"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    login = StringField(
+        _l("Login name"),
+        validators=[DataRequired(message=_l("Type your login name.")), Length(max=64)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_TYPE_YOUR_PASSWORD), Length(max=256)]
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
@@ -18,7 +26,7 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         validators=[
-            DataRequired(),
+            DataRequired(message=_l("Choose a new password.")),
             Length(
                 min=MIN_PASSWORD,
                 max=256,
@@ -28,7 +36,10 @@ class NewPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(message=_l("Repeat the password.")),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
     )
 
 
@@ -54,6 +65,14 @@ class RecoveryCodeForm(FlaskForm):
     )
 
 
+# Made before the code's field, so that it comes first in TurnOffForm's order, as on the page
+# and in its error summary (WTForms orders fields by when they were made).
+_YOUR_PASSWORD = PasswordField(
+    _l("Your password"),
+    validators=[DataRequired(message=_TYPE_YOUR_PASSWORD), Length(max=256)],
+)
+
+
 class NewRecoveryCodesForm(FlaskForm):
     code = StringField(
         _l("Code from your app, or a recovery code"),
@@ -63,7 +82,4 @@ class NewRecoveryCodesForm(FlaskForm):
 
 
 class TurnOffForm(NewRecoveryCodesForm):
-    password = PasswordField(
-        _l("Your password"),
-        validators=[DataRequired(message=_l("Type your password.")), Length(max=256)],
-    )
+    password = _YOUR_PASSWORD

@@ -29,8 +29,12 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = authenticate(form.login.data or "", form.password.data or "")
         if user is None:
-            # The same words whether the name exists or not.
-            flash(_("The login name or password is not right."), "error")
+            # The same words whether the name exists or not; on the password, which is the one
+            # to type again (the login name stays filled in above it).
+            form.password.errors = [
+                *form.password.errors,
+                _("The login name or password is not right."),
+            ]
         else:
             target = safe_next(request.args.get("next"))
             return logins.after_password(user, bool(form.remember.data), target)

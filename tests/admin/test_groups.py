@@ -119,7 +119,9 @@ def test_a_one_to_one_group_has_one_participant(admin_client: FlaskClient) -> No
 def test_a_capacity_that_is_not_a_number_gets_a_message(admin_client: FlaskClient) -> None:
     response = admin_client.post("/admin/groups/new", data=_settings(capacity="many"))
     assert response.status_code == 200
-    assert "Please correct what is marked below." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert 'href="#capacity"' in page
 
 
 def test_deleting_a_group_removes_its_meetings_memberships_and_records(
