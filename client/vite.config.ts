@@ -20,6 +20,10 @@ export default defineConfig({
     modulePreload: false,
     manifest: false,
     reportCompressedSize: false,
+    // The background blur's files (client/src/media/segmenter.ts, `?url` imports from
+    // @mediapipe/selfie_segmentation) are emitted as files of their own, never inlined as data:
+    // URLs: the page fetches them from /static/dist/assets/ (the CSP allows no data: fetch).
+    assetsInlineLimit: (file) => (file.includes("@mediapipe/") ? false : undefined),
     rolldownOptions: {
       input: {
         pages: here("src/pages.ts"),

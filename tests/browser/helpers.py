@@ -3,8 +3,11 @@ form, the quick exit, accessibility checks and screenshots."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import struct
+import wave
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+]
+# Chromium's fake camera and microphone, both ends on this machine.
+FAKE_MEDIA = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    # Both ends are on this machine: real host candidates, loopback allowed.
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
 CLIENT_BUNDLE = ROOT / "server" / "static" / "dist" / "pages.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -261,3 +273,21 @@ def go_to_the_room(someone: Person, meeting_id: int, *, accept: bool) -> Page:
 def user_id_of(page: Page) -> int:
     """The person's user id, from the room page's ``<div id="room" data-user-id>``."""
     return int(page.locator("#room").get_attribute("data-user-id") or 0)
+
+
+def write_voice(path: Path, seconds: float = 4.0, rate: int = 48_000) -> None:
+    """Something like a voice for the fake microphone: a low tone with harmonics, its loudness
+    rising and falling three times a second (Chromium's own fake microphone only beeps briefly,
+    too short for the room's "speaking" mark; a steady tone could be taken for noise by the
+    browser's noise suppression)."""
+    frames = bytearray()
+    for i in range(int(seconds * rate)):
+        t = i / rate
+        tone = sum(math.sin(2 * math.pi * 180 * k * t) / k for k in (1, 2, 3, 4))
+        envelope = 0.35 + 0.25 * math.sin(2 * math.pi * 3 * t)
+        frames += struct.pack("<h", int(max(-1.0, min(1.0, 0.45 * envelope * tone)) * 32_000))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))

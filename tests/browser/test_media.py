@@ -17,12 +17,9 @@ analyser. It changes nothing the page does (the misbehaving browser excepted, on
 
 from __future__ import annotations
 
-import math
 import re
-import struct
 import tempfile
 import time
-import wave
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,6 +31,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    FAKE_MEDIA,
     QUICK_EXIT,
     Person,
     assert_accessible,
@@ -41,20 +39,13 @@ from tests.browser.helpers import (
     go_to_the_room,
     person,
     user_id_of,
+    write_voice,
 )
 from tests.live_server import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.timeout(150)]
 
 GROUP = "Demo: Tuesday group"
-FAKE_MEDIA = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-    # Both ends are on this machine: real host candidates, loopback allowed.
-    "--allow-loopback-in-peer-connection",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 TIMEOUT = 20.0
 
 # The test's own eyes in each page (an init script: it runs before the page's scripts). It
@@ -203,24 +194,6 @@ def assert_audio_flows(receiver: Member, sender: Member) -> None:
         lambda: receiver.bytes_from(sender) > before + 2000,
         f"audio from {sender.name} reaches {receiver.name}",
     )
-
-
-def write_voice(path: Path, seconds: float = 4.0, rate: int = 48_000) -> None:
-    """Something like a voice for the fake microphone: a low tone with harmonics, its loudness
-    rising and falling three times a second (Chromium's own fake microphone only beeps briefly,
-    too short for the room's "speaking" mark; a steady tone could be taken for noise by the
-    browser's noise suppression)."""
-    frames = bytearray()
-    for i in range(int(seconds * rate)):
-        t = i / rate
-        tone = sum(math.sin(2 * math.pi * 180 * k * t) / k for k in (1, 2, 3, 4))
-        envelope = 0.35 + 0.25 * math.sin(2 * math.pi * 3 * t)
-        frames += struct.pack("<h", int(max(-1.0, min(1.0, 0.45 * envelope * tone)) * 32_000))
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(bytes(frames))
 
 
 @pytest.fixture(scope="module")

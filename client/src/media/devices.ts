@@ -1,8 +1,9 @@
 /**
  * Microphones, cameras and speakers: what to ask the browser for, and the lists to choose from.
  *
- * A mesh sends each camera to every other person (up to seven copies), so video is kept small:
- * 320×240 at 15 frames per second is enough for faces in tiles on a phone.
+ * A mesh sends each camera to every other person (up to six copies in a group of seven), so the
+ * picture is kept modest: at most 640×360 at about 24 frames per second, and each copy's bit rate
+ * is set by the size of the mesh (bitrate.ts).
  */
 
 import type { MediaDevice, MediaDevices, MediaEnvironment, MediaFailure } from "./types";
@@ -18,15 +19,12 @@ export function audioConstraints(deviceId: string | null): MediaTrackConstraints
 
 export function videoConstraints(deviceId: string | null): MediaTrackConstraints {
   return {
-    width: { ideal: 320 },
-    height: { ideal: 240 },
-    frameRate: { ideal: 15, max: 15 },
+    width: { ideal: 640 },
+    height: { ideal: 360 },
+    frameRate: { ideal: 24, max: 30 },
     ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
   };
 }
-
-/** The most any one video sender uses (bits per second). */
-export const VIDEO_MAX_BITRATE = 200_000;
 
 /** The devices by kind; labels stay empty until the person allowed a microphone or camera. */
 export function sortDevices(devices: readonly MediaDeviceInfo[]): MediaDevices {

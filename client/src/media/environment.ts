@@ -5,7 +5,10 @@
  * what makes Chrome feed a remote stream to Web Audio (for the speaking indicator).
  */
 
+import { BackgroundEngine, browserCanReplaceBackground } from "./background";
 import { webAudioMeter } from "./speaking";
+import { CLOSED } from "./results";
+import { playCalmTone } from "./tone";
 import type { AudioOutput, MediaEnvironment } from "./types";
 
 export function browserEnvironment(): MediaEnvironment {
@@ -16,6 +19,9 @@ export function browserEnvironment(): MediaEnvironment {
     }
     return context;
   };
+
+  let background: BackgroundEngine | null = null;
+  let closed = false;
 
   return {
     createPeerConnection: (config) => new RTCPeerConnection(config),
@@ -54,12 +60,23 @@ export function browserEnvironment(): MediaEnvironment {
       return () => clearInterval(timer);
     },
     now: () => performance.now(),
+    backgroundSupported: () => browserCanReplaceBackground(),
+    processBackground: async (camera, mode, failed) => {
+      if (closed) {
+        return CLOSED;
+      }
+      background ??= new BackgroundEngine();
+      return background.start(camera, mode, failed);
+    },
+    playTone: (speakerId) => playCalmTone(speakerId),
     close: () => {
       const found = context;
       context = null;
       if (found) {
         void found.close().catch(() => undefined);
       }
+      closed = true;
+      background?.close();
     },
   };
 }

@@ -2,21 +2,33 @@
  * This person's own microphone and camera: opened only when they turn them on, closed for good
  * (the device released, the browser's indicator off) when they turn them off, and reported to
  * the room (`set_media`) so that others can show it.
+ *
+ * The camera's picture is sent as the person chose it: as it is, or with the background blurred
+ * or replaced (camera.ts). Switching between them replaces the sent track (`replaceTrack`, no
+ * renegotiation); when the chosen background cannot be made, the camera stays off.
  */
 
+import { CameraFeed } from "./camera";
 import { captureTrack, isFailure, stopTrack } from "./devices";
 import type { Emitter } from "./emitter";
 import type { Kind } from "./peer";
-import type { LevelMeter, MediaEnvironment, MediaEvents, MediaFailure, MediaResult, MediaSignalling } from "./types";
+import { AUDIO_ONLY, BACKGROUND_FAILED, BACKGROUND_UNSUPPORTED, CLOSED, OK } from "./results";
+import type {
+  BackgroundMode,
+  LevelMeter,
+  MediaEnvironment,
+  MediaEvents,
+  MediaFailure,
+  MediaResult,
+  MediaSignalling,
+} from "./types";
 
-export const OK: MediaResult = { ok: true };
-export const CLOSED: MediaFailure = { ok: false, code: "closed", message: "Media is closed." };
+export { CLOSED, OK };
 const MAY_NOT_SPEAK: MediaFailure = {
   ok: false,
   code: "may_not_speak",
   message: "Only the person who has the floor, and the facilitators, can speak now.",
 };
-const AUDIO_ONLY: MediaFailure = { ok: false, code: "audio_only", message: "The camera is off in audio-only mode." };
 
 export interface LocalMediaOptions {
   env: MediaEnvironment;
@@ -35,7 +47,9 @@ export interface LocalMediaOptions {
 export class LocalMedia {
   private readonly options: LocalMediaOptions;
   mic: MediaStreamTrack | null = null;
-  camera: MediaStreamTrack | null = null;
+  camera: CameraFeed | null = null;
+  /** The person's choice of background (applied whenever the camera is on). */
+  background: BackgroundMode = "none";
   micMeter: LevelMeter | null = null;
   micDeviceId: string | null = null;
   cameraDeviceId: string | null = null;
@@ -128,41 +142,65 @@ export class LocalMedia {
     if (isFailure(track)) {
       return track;
     }
-    if (generation !== this.cameraGeneration || this.closed) {
-      // Closed (the quick exit) or changed meanwhile, between the capture and here.
+    return this.useCamera(track, generation);
+  }
+
+  /**
+   * Use a camera track opened before (the check before entering): the person turned it on
+   * there, with their own click. Stopped at once if it cannot be used.
+   */
+  async adoptCamera(track: MediaStreamTrack): Promise<MediaResult> {
+    if (this.closed || this.audioOnly) {
       stopTrack(track);
-      return CLOSED;
+      return this.closed ? CLOSED : AUDIO_ONLY;
     }
-    const previous = this.camera;
-    this.camera = track;
-    track.onended = () => {
-      if (this.camera === track) {
-        void this.cameraOff();
-      }
-    };
-    this.options.send("video", track);
-    stopTrack(previous);
-    this.options.events.emit("localStream", this.options.env.createStream([track]));
-    if (!previous) {
-      void this.options.signalling.report({ audio: this.mic !== null, video: true });
-    }
-    this.options.changed();
-    return OK;
+    return this.useCamera(track, ++this.cameraGeneration);
   }
 
   async cameraOff(): Promise<void> {
     this.cameraGeneration += 1;
-    const track = this.camera;
+    const camera = this.camera;
     this.camera = null;
-    stopTrack(track);
+    camera?.stop();
     this.options.send("video", null);
-    if (track) {
+    if (camera) {
       this.options.events.emit("localStream", null);
     }
     this.options.changed();
-    if (track && !this.closed) {
+    if (camera && !this.closed) {
       await this.options.signalling.report({ audio: this.mic !== null, video: false });
     }
+  }
+
+  /**
+   * Show the background this way. With the camera on, the sent picture changes now (the track is
+   * replaced, without renegotiating); on failure it stays as it was.
+   */
+  async setBackground(mode: BackgroundMode): Promise<MediaResult> {
+    if (this.closed) {
+      return CLOSED;
+    }
+    if (mode !== "none" && !this.options.env.backgroundSupported()) {
+      return BACKGROUND_UNSUPPORTED;
+    }
+    const camera = this.camera;
+    if (!camera) {
+      this.background = mode;
+      this.options.changed();
+      return OK;
+    }
+    const before = camera.output;
+    const result = await camera.setBackground(mode);
+    if (!result.ok) {
+      return result;
+    }
+    this.background = mode;
+    if (this.camera === camera && camera.output !== before) {
+      this.options.send("video", camera.output);
+      this.options.events.emit("localStream", this.options.env.createStream([camera.output]));
+    }
+    this.options.changed();
+    return OK;
   }
 
   /** Stop both at once, for good (nothing is reported: the room is being left). */
@@ -170,7 +208,7 @@ export class LocalMedia {
     this.closed = true;
     this.micGeneration += 1;
     this.cameraGeneration += 1;
-    for (const step of [() => stopTrack(this.mic), () => stopTrack(this.camera), () => this.micMeter?.close()]) {
+    for (const step of [() => stopTrack(this.mic), () => this.camera?.stop(), () => this.micMeter?.close()]) {
       try {
         step();
       } catch {
@@ -195,6 +233,43 @@ export class LocalMedia {
       return CLOSED;
     }
     return track;
+  }
+
+  /** Send this camera's picture, with the chosen background (or keep the camera off). */
+  private async useCamera(track: MediaStreamTrack, generation: number): Promise<MediaResult> {
+    const camera: CameraFeed = new CameraFeed(this.options.env, track, () => {
+      if (this.camera === camera) {
+        this.options.events.emit("error", BACKGROUND_FAILED);
+        void this.cameraOff(); // never the camera's own picture instead of the chosen background
+      }
+    });
+    const made = await camera.setBackground(this.background);
+    if (generation !== this.cameraGeneration || this.closed) {
+      // Closed (the quick exit) or changed meanwhile, between the capture and here.
+      camera.stop();
+      return CLOSED;
+    }
+    if (!made.ok) {
+      camera.stop();
+      const failure = made.code === "closed" ? BACKGROUND_FAILED : made;
+      this.options.events.emit("error", failure);
+      return failure;
+    }
+    const previous = this.camera;
+    this.camera = camera;
+    track.onended = () => {
+      if (this.camera === camera) {
+        void this.cameraOff(); // unplugged, or the permission was withdrawn
+      }
+    };
+    this.options.send("video", camera.output);
+    previous?.stop();
+    this.options.events.emit("localStream", this.options.env.createStream([camera.output]));
+    if (!previous) {
+      void this.options.signalling.report({ audio: this.mic !== null, video: true });
+    }
+    this.options.changed();
+    return OK;
   }
 
   private useMic(track: MediaStreamTrack): void {

@@ -42,6 +42,7 @@ export class PeerMesh {
   private me: number | null = null;
   private maySpeak = new Set<number>();
   private receiveVideo = true;
+  private videoBitrate: number | null = null;
   private outputDeviceId: string | null = null;
   private closed = false;
 
@@ -91,6 +92,14 @@ export class PeerMesh {
     this.tracks[kind] = track;
     for (const peer of this.peers.values()) {
       void peer.link?.setTrack(kind, track).catch(() => undefined);
+    }
+  }
+
+  /** The most each copy of the camera may use, to everyone (bitrate.ts). */
+  setVideoBitrate(bps: number): void {
+    this.videoBitrate = bps;
+    for (const peer of this.peers.values()) {
+      peer.link?.setVideoBitrate(bps);
     }
   }
 
@@ -186,6 +195,7 @@ export class PeerMesh {
       audio: this.tracks.audio,
       video: this.tracks.video,
       receiveVideo: this.receiveVideo,
+      ...(this.videoBitrate === null ? {} : { videoBitrate: this.videoBitrate }),
     });
     peer.link = link;
     for (const message of peer.pending.splice(0)) {

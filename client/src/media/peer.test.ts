@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VIDEO_MAX_BITRATE } from "./devices";
+import { VIDEO_BUDGET } from "./bitrate";
 import { PeerLink } from "./peer";
 import { FakePeerConnection, FakeTrack, settle } from "./testing/fakes";
 import type { SignalMessage } from "./types";
@@ -100,7 +100,7 @@ describe("a peer link (perfect negotiation)", () => {
     await settle();
     for (const side of [polite, impolite]) {
       const video = side.pc.transceivers.find((t) => t.receiver.track.kind === "video");
-      expect(video?.sender.parameters.encodings[0]?.maxBitrate).toBe(VIDEO_MAX_BITRATE);
+      expect(video?.sender.parameters.encodings[0]?.maxBitrate).toBe(VIDEO_BUDGET.maxBps);
     }
   });
 

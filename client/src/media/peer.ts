@@ -8,7 +8,7 @@
  * `replaceTrack`, without renegotiating: a sender with no track sends nothing at all.
  */
 
-import { VIDEO_MAX_BITRATE } from "./devices";
+import { VIDEO_BUDGET } from "./bitrate";
 import type { SignalMessage } from "./types";
 
 export type Kind = "audio" | "video";
@@ -26,6 +26,8 @@ export interface PeerLinkOptions {
   audio: MediaStreamTrack | null;
   video: MediaStreamTrack | null;
   receiveVideo: boolean;
+  /** The most the camera's copy to this peer may use (bits per second; bitrate.ts). */
+  videoBitrate?: number;
 }
 
 export class PeerLink {
@@ -35,6 +37,9 @@ export class PeerLink {
   private readonly options: PeerLinkOptions;
   private readonly tracks: Record<Kind, MediaStreamTrack | null>;
   private receiveVideo: boolean;
+  private videoBitrate: number;
+  // Sender parameters are changed one at a time (a second change waits for the first).
+  private limiting: Promise<void> = Promise.resolve();
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -49,6 +54,7 @@ export class PeerLink {
     this.pc = options.pc;
     this.tracks = { audio: options.audio, video: options.video };
     this.receiveVideo = options.receiveVideo;
+    this.videoBitrate = options.videoBitrate ?? VIDEO_BUDGET.maxBps;
     const pc = this.pc;
     pc.onnegotiationneeded = () => void this.negotiate();
     pc.onicecandidate = (event) => {
@@ -71,7 +77,7 @@ export class PeerLink {
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === "connected" && !this.closed) {
-        void this.limitVideo();
+        this.applyVideoBitrate();
       }
       if (pc.connectionState === "failed" && !this.closed) {
         // A new network path (a changed Wi-Fi, a TURN server after all): perfect negotiation
@@ -109,6 +115,14 @@ export class PeerLink {
     }
   }
 
+  /** The most the camera's copy to this peer may use (set now, and again once connected). */
+  setVideoBitrate(bps: number): void {
+    if (bps !== this.videoBitrate) {
+      this.videoBitrate = bps;
+      this.applyVideoBitrate();
+    }
+  }
+
   getStats(): Promise<RTCStatsReport> {
     return this.pc.getStats();
   }
@@ -131,18 +145,23 @@ export class PeerLink {
     pc.close();
   }
 
-  /** A mesh sends the camera to everyone: keep each copy small. */
+  private applyVideoBitrate(): void {
+    this.limiting = this.limiting.then(() => this.limitVideo()).catch(() => undefined);
+  }
+
+  /** A mesh sends the camera to everyone: each copy within its share (bitrate.ts). */
   private async limitVideo(): Promise<void> {
     const sender = this.transceiver("video")?.sender;
-    if (!sender || typeof sender.getParameters !== "function") {
+    if (this.closed || !sender || typeof sender.getParameters !== "function") {
       return;
     }
     const parameters = sender.getParameters();
     const [encoding] = parameters.encodings ?? [];
-    if (!encoding || encoding.maxBitrate === VIDEO_MAX_BITRATE) {
+    // No encodings before the first negotiation: applied once connected.
+    if (!encoding || encoding.maxBitrate === this.videoBitrate) {
       return;
     }
-    encoding.maxBitrate = VIDEO_MAX_BITRATE;
+    encoding.maxBitrate = this.videoBitrate;
     await sender.setParameters(parameters).catch(() => undefined);
   }
 

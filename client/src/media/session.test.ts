@@ -1,52 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { RoomPerson, RoomSnapshot } from "../protocol/events";
+import type { RoomSnapshot } from "../protocol/events";
 import { rtcConfiguration } from "./ice";
 import { MediaSession } from "./session";
 import { FakeBus, FakeEnvironment, FakeTrack, settle } from "./testing/fakes";
+import { floorOf, person, room } from "./testing/rooms";
 import type { MediaEvents } from "./types";
-
-const person = (user_id: number, connected = true): RoomPerson => ({
-  user_id,
-  name: `P${user_id}`,
-  role: user_id === 1 ? "facilitator" : "participant",
-  status: "here",
-  connected,
-  mic: false,
-  camera: false,
-  muted: false,
-});
-
-function room(version: number, overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
-  const people = overrides.people ?? [person(1), person(2), person(3)];
-  return {
-    meeting_id: 7,
-    version,
-    server_time: 0,
-    people,
-    queue: [],
-    floor: null,
-    turn_limit: null,
-    round: null,
-    locked: false,
-    chat_enabled: true,
-    holding: false,
-    break: null,
-    content_warning: false,
-    topics: [],
-    picked_topic: null,
-    floor_mode: false,
-    may_speak: people.map((p) => p.user_id),
-    ...overrides,
-  };
-}
-
-const floorOf = (user_id: number): RoomSnapshot["floor"] => ({
-  user_id,
-  via: "given",
-  deadline: null,
-  time_up: false,
-  paused: false,
-});
 
 interface Member {
   id: number;

@@ -9,19 +9,28 @@
  *   microphone off; every other browser silences it anyway (the mesh's receive-side gate).
  * - `close()` stops every track and closes every connection at once (quick exit, leaving,
  *   removal, the end of the meeting).
+ * - Each copy of the camera gets a share of an upload budget by the size of the mesh (more for
+ *   the floor holder, bitrate.ts); each connection's quality is read every few seconds
+ *   (quality.ts).
+ * - Before `start` (the person waits in the lobby) nothing connects: the session only keeps the
+ *   person's choices (devices, audio only, background), which apply once it starts.
  *
  * DOM-light: everything the browser provides comes through a MediaEnvironment.
  */
 
 import type { RoomSnapshot } from "../protocol/events";
+import { videoBitrate } from "./bitrate";
 import { sortDevices } from "./devices";
 import { Emitter } from "./emitter";
 import { browserEnvironment } from "./environment";
 import { IceCache } from "./ice";
 import { CLOSED, LocalMedia, OK } from "./local";
 import { PeerMesh } from "./mesh";
+import { QualityMonitor } from "./quality";
 import { type SpeakingOptions, SpeakingTracker } from "./speaking";
 import type {
+  BackgroundMode,
+  ConnectionQuality,
   LocalMediaState,
   MediaDevices,
   MediaEnvironment,
@@ -35,16 +44,19 @@ export interface MediaSessionOptions {
   environment?: MediaEnvironment;
   /** How often audio levels are read for the speaking indicator (ms). */
   levelIntervalMs?: number;
+  /** How often each connection's statistics are read for its quality (ms). */
+  qualityIntervalMs?: number;
   speaking?: Partial<SpeakingOptions>;
 }
 
 type Person = { user_id: number; name: string };
 
-
 export class MediaSession {
   private readonly signalling: MediaSignalling;
   private readonly env: MediaEnvironment;
   private readonly levelIntervalMs: number;
+  private readonly qualityIntervalMs: number;
+  private readonly quality: QualityMonitor;
   private readonly events = new Emitter<MediaEvents>();
   private readonly mesh: PeerMesh;
   private readonly ice: IceCache;
@@ -64,6 +76,7 @@ export class MediaSession {
     this.signalling = options.signalling;
     this.env = options.environment ?? browserEnvironment();
     this.levelIntervalMs = options.levelIntervalMs ?? 100;
+    this.qualityIntervalMs = options.qualityIntervalMs ?? 2500;
     this.tracker = new SpeakingTracker(options.speaking);
     this.ice = new IceCache(this.signalling);
     this.mesh = new PeerMesh({
@@ -73,6 +86,12 @@ export class MediaSession {
       onRemoteStream: (id, stream) => this.events.emit("remoteStream", id, stream),
       onAudioBlocked: () => this.events.emit("audioBlocked"),
       onPeerGone: (id) => this.forgetLevel(id),
+    });
+    this.quality = new QualityMonitor({
+      ids: () => this.mesh.ids,
+      stats: (id) => this.stats(id),
+      sendingVideo: () => this.local.camera !== null,
+      changed: (peers, own) => this.events.emit("quality", peers, own),
     });
     this.local = new LocalMedia({
       env: this.env,
@@ -114,6 +133,9 @@ export class MediaSession {
     this.mesh.start(myId);
     this.stops.push(this.signalling.onSignal((from, message) => this.mesh.receive(from, message)));
     this.stops.push(this.env.every(this.levelIntervalMs, () => this.tick()));
+    this.stops.push(this.env.every(this.qualityIntervalMs, () => void this.quality.poll()));
+    this.stops.push(() => this.quality.stop());
+    this.updateBitrate();
   }
 
   /**
@@ -140,6 +162,7 @@ export class MediaSession {
   setPeers(userIds: readonly number[]): void {
     if (!this.closed) {
       this.mesh.setPeers(userIds);
+      this.updateBitrate();
     }
   }
 
@@ -160,6 +183,9 @@ export class MediaSession {
   setFloorHolder(userId: number | null): void {
     const previous = this.floorHolder;
     this.floorHolder = userId;
+    if (previous !== userId) {
+      this.updateBitrate();
+    }
     const me = this.me;
     if (this.closed || me === null || userId !== me || previous === me || this.local.mic) {
       return;
@@ -211,6 +237,7 @@ export class MediaSession {
       maySpeak: this.me !== null && this.maySpeak.has(this.me),
       micDeviceId: this.local.micDeviceId,
       cameraDeviceId: this.local.cameraDeviceId,
+      background: this.local.background,
     };
   }
 
@@ -244,6 +271,38 @@ export class MediaSession {
       return OK;
     }
     return this.local.cameraOn(deviceId);
+  }
+
+  /**
+   * Use a camera track the person turned on before (the check before entering): it is sent as
+   * if `setCamera(true)` had opened it. Stopped at once if it cannot be used (audio only, closed).
+   */
+  adoptCamera(track: MediaStreamTrack): Promise<MediaResult> {
+    return this.local.adoptCamera(track);
+  }
+
+  /**
+   * Blur the background, replace it with a plain colour, or show it as it is: now if the camera
+   * is on (the sent track is replaced, no renegotiation), and whenever it goes on. Refused with
+   * `background_unsupported` where this browser cannot (`backgroundSupported`).
+   */
+  setBackground(mode: BackgroundMode): Promise<MediaResult> {
+    return this.local.setBackground(mode);
+  }
+
+  /** Whether this browser can blur or replace the background. */
+  get backgroundSupported(): boolean {
+    return this.env.backgroundSupported();
+  }
+
+  /** The browser's media functions this session uses (the check before entering shares them). */
+  get environment(): MediaEnvironment {
+    return this.env;
+  }
+
+  /** Each connection's quality (by user id) and this person's own uplink, as last measured. */
+  get connectionQuality(): { peers: ReadonlyMap<number, ConnectionQuality>; own: ConnectionQuality | null } {
+    return this.quality.current;
   }
 
   /** Audio only (for weak connections): no video sent or received. */
@@ -330,6 +389,14 @@ export class MediaSession {
   }
 
   // ---- inside ------------------------------------------------------------------------------
+
+  /** Each copy of the camera within its share of the upload (bitrate.ts). */
+  private updateBitrate(): void {
+    if (this.closed || this.me === null) {
+      return;
+    }
+    this.mesh.setVideoBitrate(videoBitrate(this.mesh.ids.length, this.floorHolder === this.me));
+  }
 
   private emitChange(): void {
     this.events.emit("change", this.state);

@@ -22,7 +22,9 @@ export interface MediaFailure {
   /**
    * A server code (`may_not_speak`, `rate_limited`, …; docs/protocol.md) or the media layer's
    * own: `denied` (no permission for the microphone or camera), `no_device`, `device_failed`,
-   * `audio_only` (the camera is off in audio-only mode), `closed`.
+   * `audio_only` (the camera is off in audio-only mode), `background_unsupported` (this browser
+   * cannot replace the background), `background_failed` (it could not, this time: the camera
+   * stays off rather than show the background), `unsupported` (no WebRTC here), `closed`.
    */
   code: string;
   /** Words to show (the server's are in the person's language; the media layer's are not). */
@@ -72,6 +74,20 @@ export interface MediaEnvironment {
   every(ms: number, tick: () => void): () => void;
   /** Milliseconds, monotonic enough for the speaking indicator. */
   now(): number;
+  /** Whether this browser can replace the camera's background here (see background.ts). */
+  backgroundSupported(): boolean;
+  /**
+   * Replace the background of this camera track, in the page. The first call loads the
+   * segmentation model (lazily, from Kreds' own files); fails with `background_unsupported` or
+   * `background_failed`. The camera's track is not stopped by the processor.
+   */
+  processBackground(
+    camera: MediaStreamTrack,
+    mode: Exclude<BackgroundMode, "none">,
+    failed: () => void,
+  ): Promise<BackgroundProcessor | MediaFailure>;
+  /** A short calm tone (generated, no file) on these speakers where the browser can choose. */
+  playTone(speakerId: string | null): Promise<void>;
   /** Release what the environment holds (its AudioContext). */
   close(): void;
 }
@@ -88,6 +104,25 @@ export interface MediaDevices {
   speakers: MediaDevice[];
 }
 
+/** What is behind the person in their camera's picture: as it is, blurred, or a calm plain colour. */
+export type BackgroundMode = "none" | "blur" | "colour";
+
+/** How well a connection carries sound and picture now (round trip, losses, what can be sent). */
+export type ConnectionQuality = "good" | "fair" | "poor";
+
+/**
+ * The camera's picture with its background replaced, made in this page (nothing leaves it but
+ * the track itself, sent to the others like the camera's).
+ */
+export interface BackgroundProcessor {
+  /** The processed picture: previewed and sent instead of the camera's own track. */
+  readonly track: MediaStreamTrack;
+  /** Another way to replace the background, on the same track. */
+  setMode(mode: Exclude<BackgroundMode, "none">): void;
+  /** Stop processing (the camera's own track is left alone). */
+  stop(): void;
+}
+
 /** What this person's own media does now. */
 export interface LocalMediaState {
   mic: boolean;
@@ -100,6 +135,8 @@ export interface LocalMediaState {
   maySpeak: boolean;
   micDeviceId: string | null;
   cameraDeviceId: string | null;
+  /** What is behind the person in the picture they send (their choice, kept for the visit). */
+  background: BackgroundMode;
 }
 
 /** Why the person is asked to turn their microphone on (never turned on without them). */
@@ -124,4 +161,9 @@ export interface MediaEvents {
   audioBlocked: () => void;
   /** Something failed that the person should know about (e.g. the microphone is not allowed). */
   error: (failure: MediaFailure) => void;
+  /**
+   * The connections' quality changed: each peer's (by user id; peers not measured yet are
+   * missing) and this person's own uplink (null: nobody to measure against).
+   */
+  quality: (peers: ReadonlyMap<number, ConnectionQuality>, own: ConnectionQuality | null) => void;
 }

@@ -138,6 +138,10 @@ describe("announcements of changes", () => {
     const after = model(FACILITATOR, {}, { facilitator: waiting([8, 9]) });
 
     expect(keys(before, after)).toEqual([["sayLobbyArrival", { name: "P9" }]]);
+    // Whoever already waits when the facilitator comes in is told too, once.
+    const first = model(FACILITATOR, {});
+    expect(keys(first, before)).toEqual([["sayLobbyArrival", { name: "P8" }]]);
+    expect(keys(before, { ...before })).toEqual([]);
   });
 });
 

@@ -128,11 +128,15 @@ function roomChange(prev: RoomModel, next: RoomModel): Announcement[] {
   return said;
 }
 
+/**
+ * Who arrives in the lobby, for facilitators: also whoever is already waiting when the
+ * facilitator comes in (each is a call for their attention: ./attention.ts).
+ */
 function lobbyChange(prev: RoomModel, next: RoomModel): Announcement[] {
-  if (!prev.facilitator || !next.facilitator) {
+  if (!next.facilitator || prev.facilitator === next.facilitator) {
     return [];
   }
-  const waiting = new Set(prev.facilitator.lobby.map((p) => p.user_id));
+  const waiting = new Set((prev.facilitator?.lobby ?? []).map((p) => p.user_id));
   return next.facilitator.lobby
     .filter((p) => !waiting.has(p.user_id))
     .map((p) => ({ key: "sayLobbyArrival" as const, params: { name: p.name } }));

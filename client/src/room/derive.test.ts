@@ -150,4 +150,24 @@ describe("the private line", () => {
       "Willow",
     ]);
   });
+
+  it("lets facilitators write to those waiting in the lobby too, said as waiting", () => {
+    const waiting = (user_id: number, name: string) => ({
+      user_id,
+      name,
+      role: "participant" as const,
+      since: 0,
+      connected: true,
+    });
+    const lobby = [waiting(8, "Sparrow"), waiting(3, "Birch")];
+
+    expect(
+      privateRecipients(roomSnapshot(), FACILITATOR, lobby).map((p) => [p.name, p.waiting]),
+    ).toEqual([
+      ["Birch", false],
+      ["Heron", false],
+      ["Willow", false],
+      ["Sparrow", true],
+    ]);
+  });
 });

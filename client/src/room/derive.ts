@@ -3,7 +3,14 @@
  * in the queue, whether I have the floor, whose turn it is in a round, countdowns.
  */
 
-import type { PrivateMessage, Role, RoomPerson, RoomSnapshot, TopicView } from "../protocol/events";
+import type {
+  LobbyPerson,
+  PrivateMessage,
+  Role,
+  RoomPerson,
+  RoomSnapshot,
+  TopicView,
+} from "../protocol/events";
 import type { Me, ReactionLine } from "./model";
 
 export function facilitates(role: Role): boolean {
@@ -204,7 +211,28 @@ export function privateThreads(lines: PrivateMessage[]): PrivateThread[] {
     .map(({ userId, name, lines: threadLines }) => ({ userId, name, lines: threadLines }));
 }
 
-/** Who a facilitator can write to privately: the participants present, in the room's order. */
-export function privateRecipients(room: RoomSnapshot | null, me: Me): RoomPerson[] {
-  return (room?.people ?? []).filter((p) => p.user_id !== me.userId && !facilitates(p.role));
+export interface PrivateRecipient {
+  user_id: number;
+  name: string;
+  /** Waiting in the lobby (a private message reaches them there too). */
+  waiting: boolean;
+}
+
+/**
+ * Who a facilitator can write to privately: the participants present, in the room's order,
+ * then those waiting in the lobby.
+ */
+export function privateRecipients(
+  room: RoomSnapshot | null,
+  me: Me,
+  lobby: readonly LobbyPerson[] = [],
+): PrivateRecipient[] {
+  const inRoom = (room?.people ?? [])
+    .filter((p) => p.user_id !== me.userId && !facilitates(p.role))
+    .map((p) => ({ user_id: p.user_id, name: p.name, waiting: false }));
+  const present = new Set(inRoom.map((p) => p.user_id));
+  const waiting = lobby
+    .filter((p) => p.user_id !== me.userId && !present.has(p.user_id) && !facilitates(p.role))
+    .map((p) => ({ user_id: p.user_id, name: p.name, waiting: true }));
+  return [...inRoom, ...waiting];
 }

@@ -239,3 +239,174 @@ describe("sound and picture in the room", () => {
     expect(await rig.media.setMic(true)).toEqual({ ok: true });
   });
 });
+
+/** Birch (3) waiting in the lobby, with a session that connects to nobody yet. */
+async function waiting(): Promise<MediaRig & { store: RoomStore }> {
+  const store = new RoomStore(PARTICIPANT);
+  const rig = mediaRig(PARTICIPANT, store);
+  rig.connection.join({ ok: true, data: { where: "lobby", user_id: 1 } });
+  await settle();
+  return { ...rig, store };
+}
+
+async function admit(rig: MediaRig): Promise<void> {
+  rig.connection.fire("admitted", { meeting_id: 7 });
+  roomState(rig, 2, {});
+  await settle();
+}
+
+const mediaRequests = (rig: MediaRig) =>
+  rig.connection.sent.filter(([event]) => ["set_media", "rtc_signal", "ice_servers"].includes(event));
+const videoOf = (stream: MediaStream | null) =>
+  (stream as unknown as { getVideoTracks(): FakeTrack[] } | null)?.getVideoTracks()[0];
+
+describe("the check before entering", () => {
+  it("shows the camera, moves the microphone's level and plays a test sound, sending nothing", async () => {
+    const rig = await waiting();
+    expect(rig.media.get().check).toEqual({ camera: null, micOn: false, level: 0 });
+    expect(rig.media.get().backgroundSupported).toBe(true);
+    rig.env.devices = [{ kind: "audiooutput", deviceId: "out-a", label: "Speakers" }];
+    await rig.media.refreshDevices();
+    expect(rig.media.get().devices.speakers).toEqual([{ deviceId: "out-a", label: "Speakers" }]);
+
+    expect(await rig.media.checkCamera(true)).toEqual({ ok: true });
+    expect(videoOf(rig.media.get().check.camera)?.label).toBe("Fake camera");
+    expect(await rig.media.checkMic(true)).toEqual({ ok: true });
+    expect(rig.media.get().check.micOn).toBe(true);
+    rig.env.meters.at(-1)!.value = 0.1;
+    rig.env.advance(100);
+    expect(rig.media.get().check.level).toBeCloseTo(0.67, 2);
+
+    await rig.media.chooseSpeakers("out-a");
+    expect(await rig.media.playTestSound()).toEqual({ ok: true });
+    expect(rig.env.tones).toEqual(["out-a"]);
+
+    expect(rig.media.get().status).toBe("waiting");
+    expect(rig.media.current).toBeNull();
+    expect(mediaRequests(rig)).toEqual([]);
+    expect(rig.env.connections).toEqual([]);
+  });
+
+  it("updates the view about ten times a second only while the microphone is checked", async () => {
+    const rig = await waiting();
+    let renders = 0;
+    rig.media.subscribe(() => (renders += 1));
+    for (let i = 0; i < 10; i += 1) {
+      rig.env.advance(100);
+    }
+    expect(renders).toBe(0);
+    await rig.media.checkMic(true);
+    renders = 0;
+    for (let i = 0; i < 10; i += 1) {
+      rig.env.advance(100);
+    }
+    expect(renders).toBe(10);
+    await rig.media.checkMic(false);
+    renders = 0;
+    rig.env.advance(100);
+    expect(renders).toBe(0);
+  });
+
+  it("carries the choices and the camera into the room, but not the microphone", async () => {
+    const rig = await waiting();
+    await rig.media.chooseMicrophone("mic-a");
+    await rig.media.chooseCamera("cam-a");
+    expect(await rig.media.setBackground("blur")).toEqual({ ok: true });
+    await rig.media.setUnmuteOnFloor(true);
+    expect(await rig.media.checkCamera(true)).toEqual({ ok: true });
+    await rig.media.checkMic(true);
+    const [checkMic, camera] = [rig.env.captured.find((t) => t.kind === "audio"), rig.env.captured.find((t) => t.kind === "video")];
+    expect(rig.env.constraints).toContainEqual({ video: expect.objectContaining({ deviceId: { exact: "cam-a" } }) });
+    expect(rig.media.get().local).toMatchObject({ background: "blur", micDeviceId: "mic-a", cameraDeviceId: "cam-a", camera: false });
+
+    await admit(rig);
+    const view = rig.media.get();
+    expect(view.status).toBe("open");
+    expect(view.check).toEqual({ camera: null, micOn: false, level: 0 });
+    expect(view.local).toMatchObject({ camera: true, mic: false, background: "blur", micDeviceId: "mic-a", unmuteOnFloor: true });
+    expect(checkMic?.readyState).toBe("ended"); // the check's microphone went nowhere, and is closed
+    expect(camera?.readyState).toBe("live"); // the same camera: not opened again
+    expect(rig.env.captured.filter((t) => t.kind === "video")).toEqual([camera]);
+    const processor = rig.env.processors.at(-1);
+    expect(processor?.camera).toBe(camera);
+    expect(videoOf(view.preview)).toBe(processor?.track);
+    expect(rig.connection.sent).toContainEqual(["set_media", { audio: false, video: true }]);
+
+    await rig.media.setMic(true);
+    expect(rig.env.constraints.at(-1)).toEqual({ audio: expect.objectContaining({ deviceId: { exact: "mic-a" } }) });
+  });
+
+  it("enters with the camera off when it was off in the check", async () => {
+    const rig = await waiting();
+    await rig.media.checkMic(true);
+    await admit(rig);
+    expect(rig.media.get().local).toMatchObject({ camera: false, mic: false });
+    expect(rig.env.liveTracks).toEqual([]);
+    expect(await rig.media.checkCamera(true)).toMatchObject({ ok: false, code: "closed" }); // harmless
+    expect(rig.env.liveTracks).toEqual([]);
+  });
+
+  it("turns the preview off in audio-only mode, which the room keeps", async () => {
+    const rig = await waiting();
+    await rig.media.checkCamera(true);
+    await rig.media.setAudioOnly(true);
+    expect(rig.media.get().check.camera).toBeNull();
+    expect(await rig.media.checkCamera(true)).toMatchObject({ code: "audio_only" });
+    await admit(rig);
+    expect(rig.media.get().local).toMatchObject({ audioOnly: true, camera: false });
+    expect(rig.env.liveTracks).toEqual([]);
+  });
+
+  it("keeps the former background when the chosen one cannot be made, and says why", async () => {
+    const rig = await waiting();
+    await rig.media.checkCamera(true);
+    rig.env.backgroundFailure = { ok: false, code: "background_failed", message: "No model." };
+    expect(await rig.media.setBackground("blur")).toMatchObject({ code: "background_failed" });
+    expect(rig.media.get().local.background).toBe("none");
+    expect(rig.media.get().problems.background?.code).toBe("background_failed");
+    expect(videoOf(rig.media.get().check.camera)?.label).toBe("Fake camera");
+  });
+
+  it.each([
+    ["the quick exit", (rig: MediaRig & { store: RoomStore }) => rig.media.close()],
+    ["leaving", (rig: MediaRig & { store: RoomStore }) => rig.store.dispatch({ type: "left" })],
+  ])("leaves no device open on %s from the lobby", async (_, leave) => {
+    const rig = await waiting();
+    await rig.media.setBackground("colour");
+    await rig.media.checkCamera(true);
+    await rig.media.checkMic(true);
+    expect(rig.env.liveTracks.length).toBeGreaterThan(1);
+    leave(rig);
+    expect(rig.media.get().status).toBe("closed");
+    expect(rig.env.liveTracks).toEqual([]);
+    expect(rig.env.ticks.size).toBe(0);
+    expect(rig.env.closed).toBe(true);
+  });
+});
+
+describe("the picture in the room", () => {
+  it("switches the background while the camera is on", async () => {
+    const rig = await admitted();
+    await rig.media.setCamera(true);
+    expect(await rig.media.setBackground("blur")).toEqual({ ok: true });
+    expect(videoOf(rig.media.get().preview)).toBe(rig.env.processors[0]?.track);
+    expect(rig.media.get().local.background).toBe("blur");
+    expect(await rig.media.setBackground("none")).toEqual({ ok: true });
+    expect(videoOf(rig.media.get().preview)?.label).toBe("Fake camera");
+  });
+
+  it("shows each connection's quality and this person's own", async () => {
+    const rig = await admitted();
+    await settle();
+    for (const pc of rig.env.connections) {
+      pc.statsReport = new Map([
+        ["T", { id: "T", type: "transport", selectedCandidatePairId: "CP" }],
+        ["CP", { id: "CP", type: "candidate-pair", currentRoundTripTime: 0.8 }],
+      ]);
+    }
+    rig.env.advance(2500);
+    await settle();
+    expect(rig.media.get().ownQuality).toBe("poor");
+    expect([...rig.media.get().quality.values()]).toEqual(rig.env.connections.map(() => "poor"));
+  });
+});

@@ -9,57 +9,41 @@
  * - The session closes, stopping every track and closing every connection, when the person is
  *   out of the meeting (left, removed, ended) and on quick exit (`close`, registered by mount).
  * - Without WebRTC in the browser the room works as before, without sound and picture.
+ * - In the lobby the person can check their camera, microphone and speakers and make their
+ *   choices (devices, audio only, background): the session exists but connects to nobody until
+ *   they are admitted, and keeps those choices for the room (in page memory only). A camera
+ *   turned on in the check stays on in the room; the check's microphone never goes anywhere and
+ *   is closed on entering (in the room the microphone starts off, as floor mode may require).
  *
- * The screens are in ui/Media.tsx; docs/media.md describes the session's API.
+ * The screens are in ui/; docs/media.md describes the session's API and this one.
  */
 
+import { MediaCheck, NO_CHECK } from "../media/check";
+import { CLOSED, UNSUPPORTED } from "../media/results";
 import { MediaSession } from "../media/session";
 import { type MediaConnection, bindRoom, roomSignalling } from "../media/room-link";
 import type {
+  BackgroundMode,
+  ConnectionQuality,
   LocalMediaState,
-  MediaDevices,
-  MediaFailure,
   MediaResult,
   MediaSignalling,
   UnmutePrompt,
 } from "../media/types";
+import { type MediaControl, type MediaView, initialMediaView, isPendingControl } from "../media/view";
 import type { RoomSnapshot, Sender } from "../protocol/events";
 import type { Announcement } from "./changes";
 import { facilitates } from "./derive";
 import { type Me, type RoomModel, type RoomStore, isFinal } from "./model";
 
-/** The controls whose refusals are shown beside them. */
-export type MediaControl = "mic" | "camera" | "micDevice" | "cameraDevice";
-
-export interface MediaView {
-  /** `waiting`: not admitted yet; `open`; `unsupported`: no WebRTC here; `closed`: for good. */
-  status: "waiting" | "open" | "unsupported" | "closed";
-  local: LocalMediaState;
-  /** This person's camera, for their own tile. */
-  preview: MediaStream | null;
-  /** Everyone else's incoming audio and video, by user id (audio plays in the session). */
-  remote: ReadonlyMap<number, MediaStream>;
-  /** Goes up whenever a stream gains or loses a track (the same object with new content). */
-  streams: number;
-  speaking: ReadonlySet<number>;
-  /** The question "Turn on your microphone?", while it waits for an answer. */
-  prompt: UnmutePrompt | null;
-  /** A facilitator turned this person's microphone off (until they turn it on or hide it). */
-  mutedBy: Sender | null;
-  /** The browser waits for a click before it plays sound. */
-  audioBlocked: boolean;
-  problems: Readonly<Record<MediaControl, MediaFailure | null>>;
-  pending: Readonly<Record<"mic" | "camera", boolean>>;
-  devices: MediaDevices;
-  /** The speakers chosen here (null: the browser's choice). */
-  speakerId: string | null;
-  canChooseSpeakers: boolean;
-  /**
-   * Whether audio and video go only through a relay (TURN), hiding everyone's network address
-   * (null: not known; only a facilitator's page asks, to tell them when it is not so).
-   */
-  relayed: boolean | null;
-}
+export type { BackgroundMode, ConnectionQuality };
+export {
+  type MediaCheckView,
+  type MediaControl,
+  type MediaView,
+  type PendingControl,
+  initialMediaView,
+} from "../media/view";
 
 /** A session for this page, or null where the browser has no WebRTC. */
 export type SessionFactory = (signalling: MediaSignalling) => MediaSession | null;
@@ -72,38 +56,6 @@ export interface RoomMediaOptions {
   /** Say something in the room's polite live region. */
   speak?: (announcement: Announcement) => void;
   canChooseSpeakers?: boolean;
-}
-
-const QUIET: LocalMediaState = {
-  mic: false,
-  camera: false,
-  audioOnly: false,
-  unmuteOnFloor: false,
-  maySpeak: false,
-  micDeviceId: null,
-  cameraDeviceId: null,
-};
-
-const NO_PROBLEMS = { mic: null, camera: null, micDevice: null, cameraDevice: null } as const;
-
-export function initialMediaView(canChooseSpeakers = false): MediaView {
-  return {
-    status: "waiting",
-    local: QUIET,
-    preview: null,
-    remote: new Map(),
-    streams: 0,
-    speaking: new Set(),
-    prompt: null,
-    mutedBy: null,
-    audioBlocked: false,
-    problems: NO_PROBLEMS,
-    pending: { mic: false, camera: false },
-    devices: { microphones: [], cameras: [], speakers: [] },
-    speakerId: null,
-    canChooseSpeakers,
-    relayed: null,
-  };
 }
 
 /** The browser's session, where the browser can do WebRTC at all. */
@@ -123,15 +75,14 @@ export function browserCanChooseSpeakers(): boolean {
   return typeof HTMLMediaElement !== "undefined" && "setSinkId" in HTMLMediaElement.prototype;
 }
 
-function isButton(control: MediaControl): control is "mic" | "camera" {
-  return control === "mic" || control === "camera";
-}
-
-const CLOSED: MediaFailure = { ok: false, code: "closed", message: "Media is closed." };
-
 export class RoomMedia {
   private view: MediaView;
+  /** The session, made at once (it connects to nobody before `open`), or null: no WebRTC. */
+  private prepared: MediaSession | null = null;
+  /** The same session once the person is admitted and it started. */
   private session: MediaSession | null = null;
+  /** The check before entering, until the person is admitted. */
+  private check: MediaCheck | null = null;
   private closed = false;
   private readonly listeners = new Set<(view: MediaView) => void>();
   private stops: Array<() => void> = [];
@@ -143,6 +94,7 @@ export class RoomMedia {
 
   constructor(private readonly options: RoomMediaOptions) {
     this.view = initialMediaView(options.canChooseSpeakers ?? false);
+    this.prepare();
     this.stopFollowing = options.store.subscribe((model) => this.follow(model));
     this.follow(options.store.get());
   }
@@ -196,44 +148,131 @@ export class RoomMedia {
     }
   }
 
+  /** Another microphone: now if it is on (in the room or in the check), else when it goes on. */
   chooseMicrophone(deviceId: string | null): Promise<MediaResult> {
-    return this.run("micDevice", (session) => session.setMicDevice(deviceId));
+    return this.run(
+      "micDevice",
+      async (session) => {
+        const result = await session.setMicDevice(deviceId);
+        return result.ok && this.check?.micIsOn ? this.check.micOn() : result;
+      },
+      "any",
+    );
   }
 
+  /** Another camera: now if it is on (in the room or in the check), else when it goes on. */
   chooseCamera(deviceId: string): Promise<MediaResult> {
-    return this.run("cameraDevice", (session) =>
-      session.setCamera(session.state.camera, deviceId),
+    return this.run(
+      "cameraDevice",
+      async (session) => {
+        if (this.session !== session) {
+          await session.setCamera(false, deviceId); // only the choice: nothing is on before entering
+          return this.check?.cameraIsOn ? this.check.cameraOn() : { ok: true };
+        }
+        return session.setCamera(session.state.camera, deviceId);
+      },
+      "any",
     );
   }
 
   async chooseSpeakers(deviceId: string): Promise<void> {
-    const session = this.session;
-    if (session) {
+    const session = this.prepared;
+    if (session && !this.closed) {
       this.update({ speakerId: deviceId || null });
       await session.setOutputDevice(deviceId).catch(() => undefined);
     }
   }
 
+  /** Audio only (for weak connections): no video sent or received; before entering too. */
   async setAudioOnly(on: boolean): Promise<void> {
-    await this.session?.setAudioOnly(on).catch(() => undefined);
     if (on) {
-      this.update({ problems: { ...this.view.problems, camera: null } });
+      this.check?.cameraOff();
+    }
+    await this.prepared?.setAudioOnly(on).catch(() => undefined);
+    if (on) {
+      this.update({ problems: { ...this.view.problems, camera: null, checkCamera: null } });
     }
   }
 
   setUnmuteOnFloor(on: boolean): void {
-    this.session?.setUnmuteOnFloor(on);
+    this.prepared?.setUnmuteOnFloor(on);
   }
 
-  /** Ask the browser which microphones, cameras and speakers there are. */
+  /**
+   * What is behind the person in their picture: as it is, blurred, or a calm plain colour. Now
+   * (the preview, and the sent picture in the room: the track is replaced, no renegotiation) and
+   * whenever the camera goes on. Refused with `background_unsupported` where the browser cannot
+   * (`backgroundSupported`), `background_failed` when it could not this time (the picture stays
+   * as it was).
+   */
+  setBackground(mode: BackgroundMode): Promise<MediaResult> {
+    return this.run(
+      "background",
+      async (session) => {
+        const before = session.state.background;
+        const result = await session.setBackground(mode);
+        if (!result.ok || !this.check) {
+          return result;
+        }
+        const previewed = await this.check.setBackground(mode);
+        if (!previewed.ok) {
+          await session.setBackground(before); // the choice shown is the one that works
+        }
+        return previewed;
+      },
+      "any",
+    );
+  }
+
+  /** Ask the browser which microphones, cameras and speakers there are (in the lobby too). */
   async refreshDevices(): Promise<void> {
-    const session = this.session;
-    if (session) {
+    const session = this.prepared;
+    if (session && !this.closed) {
       const devices = await session.listDevices();
-      if (this.session === session) {
+      if (!this.closed) {
         this.update({ devices });
       }
     }
+  }
+
+  // ---- the check before entering -------------------------------------------------------------
+
+  /** The camera's preview in the lobby (with the chosen camera and background), on or off. */
+  checkCamera(on: boolean): Promise<MediaResult> {
+    return this.runCheck("checkCamera", async (check) => {
+      if (!on) {
+        check.cameraOff();
+        return { ok: true };
+      }
+      return check.cameraIsOn ? { ok: true } : check.cameraOn();
+    });
+  }
+
+  /** The microphone in the lobby, for its level meter only (sent nowhere), on or off. */
+  checkMic(on: boolean): Promise<MediaResult> {
+    return this.runCheck("checkMic", async (check) => {
+      if (!on) {
+        check.micOff();
+        return { ok: true };
+      }
+      return check.micIsOn ? { ok: true } : check.micOn();
+    });
+  }
+
+  /** A short calm tone on the chosen speakers (in the lobby and in the room). */
+  playTestSound(): Promise<MediaResult> {
+    return this.run(
+      "testSound",
+      async (session) => {
+        try {
+          await session.environment.playTone(this.view.speakerId);
+          return { ok: true };
+        } catch {
+          return { ok: false, code: "device_failed", message: "The test sound could not be played." };
+        }
+      },
+      "any",
+    );
   }
 
   /** Stop every track and close every connection, at once (quick exit, leaving). */
@@ -242,9 +281,12 @@ export class RoomMedia {
       return;
     }
     this.closed = true;
-    const session = this.session;
+    const session = this.prepared;
+    const check = this.check;
     this.session = null;
-    for (const stop of [this.stopFollowing, ...this.stops, () => session?.close()]) {
+    this.prepared = null;
+    this.check = null;
+    for (const stop of [this.stopFollowing, () => check?.close(), ...this.stops, () => session?.close()]) {
       try {
         stop();
       } catch {
@@ -257,6 +299,41 @@ export class RoomMedia {
   }
 
   // ---- inside ------------------------------------------------------------------------------
+
+  /** The session, connected to nobody yet, and the check, for the lobby. */
+  private prepare(): void {
+    const create = this.options.createSession ?? browserSession;
+    const session = create(roomSignalling(this.options.connection));
+    if (!session) {
+      return; // the lobby has no check, the room says "unsupported" (open)
+    }
+    this.prepared = session;
+    this.check = new MediaCheck({
+      env: session.environment,
+      choices: () => session.state,
+      changed: (check) => this.update({ check }),
+      failed: (failure) => this.update({ problems: { ...this.view.problems, checkCamera: failure } }),
+    });
+    this.stops = [
+      session.on("change", (state) => this.changed(state)),
+      session.on("localStream", (stream) => this.update({ preview: stream })),
+      session.on("remoteStream", (userId, stream) => this.remoteStream(userId, stream)),
+      session.on("speaking", (userId, speaking) => this.speaking(userId, speaking)),
+      session.on("unmutePrompt", (prompt) => this.prompted(prompt)),
+      session.on("muted", (by) => this.muted(by)),
+      session.on("audioBlocked", () => this.audioBlocked()),
+      session.on("quality", (quality, ownQuality) => this.update({ quality, ownQuality })),
+      session.on("error", (failure) => {
+        // The person's own requests show their refusals themselves; this is the rest (their
+        // "unmute me when I get the floor" choice failing, a background that broke).
+        if (this.asking === 0) {
+          const control = failure.code.startsWith("background_") ? "camera" : "mic";
+          this.update({ problems: { ...this.view.problems, [control]: failure } });
+        }
+      }),
+    ];
+    this.update({ local: session.state, backgroundSupported: session.backgroundSupported });
+  }
 
   private follow(model: RoomModel): void {
     if (this.closed) {
@@ -277,36 +354,27 @@ export class RoomMedia {
 
   private open(room: RoomSnapshot | null): void {
     const { connection, me } = this.options;
-    const create = this.options.createSession ?? browserSession;
-    const session = create(roomSignalling(connection));
+    const session = this.prepared;
     if (!session) {
       this.update({ status: "unsupported" });
       return;
     }
     this.session = session;
-    this.stops = [
-      // Before bindRoom's own handler: was the microphone on when the mute came?
+    // Before bindRoom's own handler: was the microphone on when the mute came?
+    this.stops.push(
       connection.on("mute_request", () => {
         this.micOnWhenMuted = session.state.mic;
       }),
-      session.on("change", (state) => this.changed(state)),
-      session.on("localStream", (stream) => this.update({ preview: stream })),
-      session.on("remoteStream", (userId, stream) => this.remoteStream(userId, stream)),
-      session.on("speaking", (userId, speaking) => this.speaking(userId, speaking)),
-      session.on("unmutePrompt", (prompt) => this.prompted(prompt)),
-      session.on("muted", (by) => this.muted(by)),
-      session.on("audioBlocked", () => this.audioBlocked()),
-      session.on("error", (failure) => {
-        // The person's own requests show their refusals themselves; this is the rest (their
-        // "unmute me when I get the floor" choice failing).
-        if (this.asking === 0) {
-          this.update({ problems: { ...this.view.problems, mic: failure } });
-        }
-      }),
-    ];
+    );
     session.start(me.userId);
     this.stops.push(bindRoom(session, connection));
-    this.update({ status: "open", local: session.state });
+    // The check ends here: its camera comes along (the person turned it on, with a click), its
+    // microphone does not (in the room the microphone starts off).
+    const check = this.check;
+    this.check = null;
+    const camera = check?.takeCamera() ?? null;
+    check?.close();
+    this.update({ status: "open", local: session.state, check: NO_CHECK });
     if (facilitates(me.role)) {
       void session.relayed().then((relayed) => {
         if (this.session === session) {
@@ -317,20 +385,28 @@ export class RoomMedia {
     if (room) {
       session.applyRoom(room);
     }
+    if (camera) {
+      void this.run("camera", (open) => open.adoptCamera(camera));
+    }
   }
 
+  /**
+   * Do what the person asked, showing it busy and its refusal beside its control. `open`: only
+   * in the room (else `closed`); `any`: in the lobby too (the session keeps the choice).
+   */
   private async run(
     control: MediaControl,
     work: (session: MediaSession) => Promise<MediaResult>,
+    when: "open" | "any" = "open",
   ): Promise<MediaResult> {
-    const session = this.session;
-    if (!session) {
-      return CLOSED;
+    const session = when === "open" ? this.session : this.prepared;
+    if (!session || this.closed) {
+      return this.closed || this.view.status !== "waiting" || when === "open" ? CLOSED : UNSUPPORTED;
     }
     this.asking += 1;
     this.update({
       problems: { ...this.view.problems, [control]: null },
-      ...(isButton(control) ? { pending: { ...this.view.pending, [control]: true } } : {}),
+      ...(isPendingControl(control) ? { pending: { ...this.view.pending, [control]: true } } : {}),
     });
     let result: MediaResult;
     try {
@@ -340,18 +416,29 @@ export class RoomMedia {
     } finally {
       this.asking -= 1;
     }
-    if (this.session === session) {
+    if (this.prepared === session && !this.closed) {
       this.update({
         problems: { ...this.view.problems, [control]: result.ok ? null : result },
-        ...(isButton(control) ? { pending: { ...this.view.pending, [control]: false } } : {}),
+        ...(isPendingControl(control) ? { pending: { ...this.view.pending, [control]: false } } : {}),
       });
-      if (result.ok && isButton(control)) {
+      if (result.ok && (control === "mic" || control === "camera" || control === "checkCamera" || control === "checkMic")) {
         void this.refreshDevices(); // the devices' names appear once one was allowed
       }
     }
     return result;
   }
 
+  /** The check's controls: only before entering (`closed` after, and nothing happens). */
+  private runCheck(control: "checkCamera" | "checkMic", work: (check: MediaCheck) => Promise<MediaResult>): Promise<MediaResult> {
+    return this.run(
+      control,
+      (session) => {
+        const check = this.check;
+        return check && this.session !== session ? work(check) : Promise.resolve(CLOSED);
+      },
+      "any",
+    );
+  }
   private unblockAudio(session: MediaSession): void {
     void session.resumeAudio().catch(() => undefined);
     if (this.view.audioBlocked) {

@@ -8,7 +8,7 @@ import {
   initialModel,
   reduce,
 } from "./model";
-import { PARTICIPANT, facilitatorSnapshot, roomSnapshot } from "./samples";
+import { FACILITATOR, PARTICIPANT, facilitatorSnapshot, roomSnapshot } from "./samples";
 
 function server<E extends ServerEvent>(event: E, data: ServerEvents[E], now = 0): RoomAction {
   return { type: "server", event, data, now };
@@ -215,5 +215,142 @@ describe("RoomStore", () => {
     expect(store.get().chat).toEqual([]);
     expect(store.get().room).toBeNull();
     expect(calls).toBe(2);
+  });
+});
+
+describe("calls for a facilitator's attention", () => {
+  const birch = { user_id: 3, name: "Birch" };
+  const mira = { user_id: 1, name: "Mira" };
+
+  function facilitating(): RoomModel {
+    return reduce(initialModel(FACILITATOR), {
+      type: "joined",
+      ack: {
+        ok: true,
+        data: {
+          where: "room",
+          user_id: 1,
+          room: roomSnapshot({ facilitator: facilitatorSnapshot() }),
+        },
+      },
+      now: 1_000_000_000,
+    });
+  }
+
+  const signal = (kind: "not_ok" | "need_break" | "left_quickly", at = 100) =>
+    server("private_signal", { meeting_id: 7, from: birch, kind, at });
+  const message = (id: string, fromWho: typeof birch, to: typeof birch | null, at = 100) =>
+    server("private_message", { meeting_id: 7, id, from: fromWho, to, text: "…", at });
+
+  it("marks whoever sends a signal or writes to the facilitators, until seen", () => {
+    let model = reduce(facilitating(), signal("not_ok", 100));
+    model = reduce(model, message("p1", birch, null, 105));
+
+    expect(model.attention).toEqual([
+      { userId: 3, name: "Birch", kinds: ["not_ok", "message"], since: 100, at: 105, order: 2 },
+    ]);
+    model = reduce(model, { type: "acknowledge", userId: 3 });
+    expect(model.attention).toEqual([]);
+  });
+
+  it("marks nothing on a participant's page, nor for my own messages", () => {
+    const participant = reduce(inRoom(), signal("not_ok"));
+    expect(participant.attention).toEqual([]);
+
+    const mine = reduce(facilitating(), message("p1", mira, null));
+    expect(mine.attention).toEqual([]);
+  });
+
+  it("counts a repeated message once", () => {
+    let model = reduce(facilitating(), message("p1", birch, null));
+    model = reduce({ ...model, attention: [] }, message("p1", birch, null));
+    expect(model.attention).toEqual([]);
+  });
+
+  it("Reply addresses the private line to the person, asks for the focus and counts as seen", () => {
+    let model = reduce(facilitating(), signal("not_ok"));
+    model = reduce(model, { type: "replyTo", userId: 3 });
+
+    expect([model.panel, model.privateTo, model.privateFocus, model.attention]).toEqual([
+      "private",
+      3,
+      true,
+      [],
+    ]);
+    expect(reduce(model, { type: "replyFocused" }).privateFocus).toBe(false);
+  });
+
+  it("choosing a name in the private line only addresses it", () => {
+    const model = reduce(reduce(facilitating(), signal("need_break")), {
+      type: "replyTo",
+      userId: 3,
+      focus: false,
+    });
+
+    expect([model.privateTo, model.privateFocus, model.attention.length]).toEqual([3, false, 1]);
+  });
+
+  it("my own reply to the person counts as seen; another facilitator's does not", () => {
+    const called = reduce(facilitating(), signal("not_ok"));
+    const jonas = { user_id: 2, name: "Jonas" };
+
+    expect(reduce(called, message("p2", jonas, birch)).attention).toHaveLength(1);
+    expect(reduce(called, message("p3", mira, birch)).attention).toEqual([]);
+  });
+
+  it("keeps a call when the person leaves quickly, and says so", () => {
+    let model = reduce(facilitating(), signal("not_ok", 100));
+    model = reduce(model, signal("left_quickly", 130));
+
+    expect(model.attention[0]?.kinds).toEqual(["left_quickly", "not_ok"]);
+  });
+
+  it("marks arrivals in the lobby, and lets them go once admitted", () => {
+    const lobby = [{ user_id: 8, name: "Sparrow", role: "participant" as const, since: 90, connected: true }];
+    const snapshot = (version: number, waiting: typeof lobby) =>
+      server("room_state", roomSnapshot({ version, facilitator: facilitatorSnapshot({ version, lobby: waiting }) }));
+    let model = reduce(facilitating(), snapshot(2, lobby));
+    expect(model.attention.map((entry) => [entry.userId, entry.kinds])).toEqual([[8, ["lobby"]]]);
+
+    model = reduce(model, snapshot(3, lobby));
+    expect(model.attention).toHaveLength(1);
+    model = reduce(model, snapshot(4, []));
+    expect(model.attention).toEqual([]);
+  });
+
+  it("counts every new call (for the sound), and keeps the sound off until chosen", () => {
+    const model = reduce(reduce(facilitating(), signal("not_ok")), signal("need_break"));
+
+    expect(model.attentionTick).toBe(2);
+    expect(model.attentionSound).toBe(false);
+    expect(reduce(model, { type: "attentionSound", on: true }).attentionSound).toBe(true);
+  });
+
+  it("opens one person's menu at a time, and a panel closes it", () => {
+    let model = reduce(facilitating(), { type: "menu", menu: "people:3" });
+    model = reduce(model, { type: "menu", menu: "people:4" });
+    expect(model.menu).toBe("people:4");
+    expect(reduce(model, { type: "panel", panel: "chat" }).menu).toBeNull();
+  });
+
+  it("forgets every call when the meeting is over for me, and on quick exit", () => {
+    const called = reduce(facilitating(), signal("not_ok"));
+    expect(reduce(called, { type: "left" }).attention).toEqual([]);
+
+    const store = new RoomStore(FACILITATOR);
+    store.dispatch({
+      type: "joined",
+      ack: { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot() } },
+      now: 0,
+    });
+    store.dispatch(signal("not_ok"));
+    store.dispatch({ type: "attentionSound", on: true });
+    expect(store.get().attention).toHaveLength(1);
+    store.clear();
+    expect([store.get().attention, store.get().attentionSound, store.get().privateTo]).toEqual([
+      [],
+      false,
+      null,
+    ]);
   });
 });

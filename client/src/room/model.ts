@@ -1,7 +1,8 @@
 /**
  * The room as this page knows it: the latest snapshots, and what was relayed while the page was
- * here (chat, topic texts, the private line, signals, reactions). Held in page memory only,
- * never in the browser's storage, and dropped on quick exit (`RoomStore.clear`).
+ * here (chat, topic texts, the private line, signals, reactions), and on a facilitator's page
+ * who called for their attention and was not yet seen (./attention.ts). Held in page memory
+ * only, never in the browser's storage, and dropped on quick exit (`RoomStore.clear`).
  *
  * DOM-free: `reduce` is a pure function from a state and what happened to the next state.
  */
@@ -25,6 +26,15 @@ import {
   type ServerEvents,
   type ReceivedSignalKind,
 } from "../protocol/events";
+import {
+  type Attention,
+  type AttentionKind,
+  acknowledge,
+  addCall,
+  lobbyCalls,
+  signalCall,
+} from "./attention";
+import { facilitates } from "./derive";
 
 /** Which screen the page shows. */
 export type Screen =
@@ -81,8 +91,21 @@ export interface RoomModel {
   seq: number;
   /** The one panel (sheet) open now, if any: one at a time, on every screen size. */
   panel: Panel | null;
-  /** Whom the private line writes to (null: the page's default choice). */
+  /** Whom the private line writes to (null: nobody chosen yet; the facilitator chooses). */
   privateTo: number | null;
+  /** "Reply" asked for the private line's message box to take focus (once, then cleared). */
+  privateFocus: boolean;
+  /**
+   * For facilitators: who called for attention (a signal, a private message, the lobby,
+   * "Leave quickly") and was not yet seen on this page (./attention.ts).
+   */
+  attention: Attention[];
+  /** Counts calls for attention heard on this page (the newest call's `order`). */
+  attentionTick: number;
+  /** A soft sound for each new call: chosen by the facilitator, off by default. */
+  attentionSound: boolean;
+  /** The one person's menu open now (its key), if any: opening one closes the other. */
+  menu: string | null;
 }
 
 /** The room's panels, opened from the toolbar (on a phone as sheets over the stage). */
@@ -103,8 +126,19 @@ export type RoomAction =
   | { type: "left" }
   | { type: "expire"; now: number }
   | { type: "panel"; panel: Panel | null }
-  /** Open the private line, addressed to this person. */
-  | { type: "replyTo"; userId: number };
+  /**
+   * Open the private line, addressed to this person. "Reply" (`focus` left out) also puts the
+   * focus in the message box and counts as having seen their call; choosing a name in the
+   * line's own list (`focus: false`) only addresses it.
+   */
+  | { type: "replyTo"; userId: number; focus?: boolean }
+  /** The private line's message box took the focus "Reply" asked for. */
+  | { type: "replyFocused" }
+  /** A facilitator saw this person's call for attention ("Seen"). */
+  | { type: "acknowledge"; userId: number }
+  | { type: "attentionSound"; on: boolean }
+  /** Open one person's menu (closing any other), or close it (null). */
+  | { type: "menu"; menu: string | null };
 
 export function initialModel(me: Me): RoomModel {
   return {
@@ -124,6 +158,11 @@ export function initialModel(me: Me): RoomModel {
     seq: 0,
     panel: null,
     privateTo: null,
+    privateFocus: false,
+    attention: [],
+    attentionTick: 0,
+    attentionSound: false,
+    menu: null,
   };
 }
 
@@ -155,13 +194,34 @@ function withRoom(model: RoomModel, snapshot: RoomSnapshot, now: number): RoomMo
     model.screen.kind === "connecting" || model.screen.kind === "lobby"
       ? { kind: "room" as const }
       : model.screen;
-  return {
+  const next = {
     ...model,
     room,
     facilitator: facilitator ?? model.facilitator,
     screen,
     clockOffset: room.server_time - now / 1000,
   };
+  return facilitator ? withLobbyCalls(next, model.facilitator?.lobby ?? null) : next;
+}
+
+/** Whoever is new in the lobby calls for attention; whoever left it no longer waits. */
+function withLobbyCalls(model: RoomModel, before: FacilitatorSnapshot["lobby"] | null): RoomModel {
+  if (!model.facilitator || !facilitates(model.me.role)) {
+    return model;
+  }
+  let tick = model.attentionTick;
+  const attention = lobbyCalls(model.attention, before, model.facilitator.lobby, () => ++tick);
+  return { ...model, attention, attentionTick: tick };
+}
+
+/** One more call for attention (facilitators' pages only; never one's own). */
+function withCall(model: RoomModel, from: Sender, kind: AttentionKind, at: number): RoomModel {
+  if (!facilitates(model.me.role) || from.user_id === model.me.userId) {
+    return model;
+  }
+  const tick = model.attentionTick + 1;
+  const call = { userId: from.user_id, name: from.name, kind, at };
+  return { ...model, attention: addCall(model.attention, call, tick), attentionTick: tick };
 }
 
 function joined(model: RoomModel, action: Extract<RoomAction, { type: "joined" }>): RoomModel {
@@ -215,14 +275,15 @@ function fromServer(model: RoomModel, action: Extract<RoomAction, { type: "serve
     case "chat_muted":
       return { ...model, chatMuted: (action.data as ServerEvents["chat_muted"]).muted };
     case "private_message":
-      return addPrivate(model, action.data as PrivateMessage);
+      return privateMessage(model, action.data as PrivateMessage);
     case "private_signal": {
       const { from, kind, at } = action.data as ServerEvents["private_signal"];
-      return {
+      const next = {
         ...model,
         seq,
         signals: last([...model.signals, { key, from, kind, at }], SIGNALS_KEEP),
       };
+      return withCall(next, from, signalCall(kind), at);
     }
     case "reaction": {
       const { from, kind } = action.data as ServerEvents["reaction"];
@@ -244,6 +305,27 @@ function fromServer(model: RoomModel, action: Extract<RoomAction, { type: "serve
   }
 }
 
+/**
+ * A private message: kept in the line; for a facilitator, one written to the facilitators (or
+ * to them) calls for attention, and their own reply counts as having seen the person's call.
+ */
+function privateMessage(model: RoomModel, message: PrivateMessage): RoomModel {
+  const next = addPrivate(model, message);
+  if (next === model) {
+    return model;
+  }
+  const me = model.me.userId;
+  if (message.from.user_id === me) {
+    return message.to
+      ? { ...next, attention: acknowledge(next.attention, message.to.user_id) }
+      : next;
+  }
+  if (message.to === null || message.to.user_id === me) {
+    return withCall(next, message.from, "message", message.at);
+  }
+  return next;
+}
+
 function addPrivate(model: RoomModel, message: PrivateMessage): RoomModel {
   if (model.privateLines.some((line) => line.id === message.id)) {
     return model;
@@ -263,6 +345,10 @@ function forgetMeeting(model: RoomModel): RoomModel {
     privateLines: [],
     signals: [],
     reactions: [],
+    attention: [],
+    privateTo: null,
+    privateFocus: false,
+    menu: null,
   };
 }
 
@@ -290,9 +376,30 @@ export function reduce(model: RoomModel, action: RoomAction): RoomModel {
       return reactions.length === model.reactions.length ? model : { ...model, reactions };
     }
     case "panel":
-      return model.panel === action.panel ? model : { ...model, panel: action.panel };
+      return model.panel === action.panel && model.menu === null
+        ? model
+        : { ...model, panel: action.panel, menu: null };
     case "replyTo":
-      return { ...model, panel: "private", privateTo: action.userId };
+      return action.focus === false
+        ? { ...model, panel: "private", privateTo: action.userId }
+        : {
+            ...model,
+            panel: "private",
+            privateTo: action.userId,
+            privateFocus: true,
+            menu: null,
+            attention: acknowledge(model.attention, action.userId),
+          };
+    case "replyFocused":
+      return model.privateFocus ? { ...model, privateFocus: false } : model;
+    case "acknowledge": {
+      const attention = acknowledge(model.attention, action.userId);
+      return attention === model.attention ? model : { ...model, attention };
+    }
+    case "attentionSound":
+      return model.attentionSound === action.on ? model : { ...model, attentionSound: action.on };
+    case "menu":
+      return model.menu === action.menu ? model : { ...model, menu: action.menu };
   }
 }
 

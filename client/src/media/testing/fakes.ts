@@ -7,9 +7,12 @@
 
 import type {
   AudioOutput,
+  BackgroundMode,
+  BackgroundProcessor,
   IceConfiguration,
   LevelMeter,
   MediaEnvironment,
+  MediaFailure,
   MediaResult,
   MediaSignalling,
   SignalMessage,
@@ -275,8 +278,11 @@ export class FakePeerConnection {
     this.negotiationNeeded();
   }
 
+  /** What getStats answers (a test fills it: `stat(...)` entries by id). */
+  statsReport = new Map<string, Record<string, unknown>>();
+
   async getStats(): Promise<RTCStatsReport> {
-    return new Map() as unknown as RTCStatsReport;
+    return new Map(this.statsReport) as unknown as RTCStatsReport;
   }
 
   close(): void {
@@ -368,6 +374,32 @@ export class FakeMeter implements LevelMeter {
   }
 }
 
+/** A background processor: its own track stands for the processed picture. */
+export class FakeProcessor implements BackgroundProcessor {
+  readonly track = new FakeTrack("video", "Processed camera") as unknown as MediaStreamTrack;
+  stopped = false;
+  constructor(
+    readonly camera: FakeTrack,
+    public mode: Exclude<BackgroundMode, "none">,
+    private readonly failed: () => void,
+  ) {}
+  setMode(mode: Exclude<BackgroundMode, "none">): void {
+    this.mode = mode;
+  }
+  stop(): void {
+    this.stopped = true;
+    this.track.stop();
+  }
+  /** The processor broke while running (e.g. the model crashed). */
+  fail(): void {
+    this.stop();
+    this.failed();
+  }
+  get fakeTrack(): FakeTrack {
+    return this.track as unknown as FakeTrack;
+  }
+}
+
 export class FakeEnvironment implements MediaEnvironment {
   readonly connections: FakePeerConnection[] = [];
   readonly captured: FakeTrack[] = [];
@@ -380,6 +412,14 @@ export class FakeEnvironment implements MediaEnvironment {
   time = 0;
   ticks = new Set<() => void>();
   closed = false;
+  /** Whether this "browser" can replace the background. */
+  canReplaceBackground = true;
+  /** What processBackground answers instead of a processor (the model failed to load…). */
+  backgroundFailure: MediaFailure | null = null;
+  readonly processors: FakeProcessor[] = [];
+  /** The speakers each test tone played on. */
+  readonly tones: Array<string | null> = [];
+  toneError: Error | null = null;
 
   createPeerConnection(config: RTCConfiguration): RTCPeerConnection {
     const pc = new FakePeerConnection(config);
@@ -442,13 +482,42 @@ export class FakeEnvironment implements MediaEnvironment {
     return this.time;
   }
 
+  backgroundSupported(): boolean {
+    return this.canReplaceBackground;
+  }
+
+  async processBackground(
+    camera: MediaStreamTrack,
+    mode: Exclude<BackgroundMode, "none">,
+    failed: () => void,
+  ): Promise<BackgroundProcessor | MediaFailure> {
+    await Promise.resolve();
+    if (!this.canReplaceBackground) {
+      return { ok: false, code: "background_unsupported", message: "Not here." };
+    }
+    if (this.backgroundFailure) {
+      return this.backgroundFailure;
+    }
+    const processor = new FakeProcessor(camera as unknown as FakeTrack, mode, failed);
+    this.processors.push(processor);
+    return processor;
+  }
+
+  async playTone(speakerId: string | null): Promise<void> {
+    await Promise.resolve();
+    if (this.toneError) {
+      throw this.toneError;
+    }
+    this.tones.push(speakerId);
+  }
+
   close(): void {
     this.closed = true;
   }
 
-  /** Live tracks the environment handed out (a closed session leaves none). */
+  /** Live tracks the environment handed out or made (a closed session leaves none). */
   get liveTracks(): FakeTrack[] {
-    return this.captured.filter((t) => t.readyState === "live");
+    return [...this.captured, ...this.processors.map((p) => p.fakeTrack)].filter((t) => t.readyState === "live");
   }
 }
 

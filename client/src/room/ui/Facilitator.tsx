@@ -1,8 +1,9 @@
 /**
  * The facilitator's tools: the lobby (admit, admit all, decline with a message), the lock,
  * the turn time limit, rounds, floor mode and muting (and a notice when audio and video are not
- * relayed), chat on/off, breaks, the content warning, the speaking balance, and ending the
- * meeting. Per-person actions live in People, queue actions in Speaking.
+ * relayed), chat on/off, breaks, the content warning, the speaking balance, a soft tone for
+ * calls for attention, and ending the meeting (confirmed in a dialog). Per-person actions live
+ * in People, queue actions in Speaking.
  */
 
 import { useId, useState } from "preact/hooks";
@@ -12,7 +13,9 @@ import { roundKindKey } from "../changes";
 import { formatDuration } from "../derive";
 import type { RoomMedia } from "../media";
 import { useMediaView, useModel, useRoom } from "./context";
-import { ActionButton, ActionError, ConfirmButton, useAction } from "./controls";
+import { AttentionSoundToggle, useAttentionAlerts } from "./Attention";
+import { ConfirmAction } from "./ConfirmDialog";
+import { ActionButton, ActionError, useAction } from "./controls";
 import { LobbyTools } from "./LobbyTools";
 import { Section } from "./Section";
 import { tr } from "./text";
@@ -257,9 +260,19 @@ export function FacilitatorPanel() {
   const model = useModel();
   const room = model.room;
   const barred = model.facilitator?.barred ?? [];
+  useAttentionAlerts();
   return (
     <Section id="facilitator-tools" class="card room-panel" heading={tr("panelHeading")}>
       <LobbyTools />
+      <Section
+        id="attention-tools"
+        level={3}
+        class="panel-part"
+        heading={tr("attentionToolsHeading")}
+      >
+        <p class="hint">{tr("attentionMarkHint")}</p>
+        <AttentionSoundToggle />
+      </Section>
       <Section id="turn-tools" level={3} class="panel-part" heading={tr("turnToolsHeading")}>
         <TurnLimit />
       </Section>
@@ -302,15 +315,16 @@ export function FacilitatorPanel() {
         </Section>
       )}
       <Section id="end-tools" level={3} class="panel-part" heading={tr("endToolsHeading")}>
-        <ConfirmButton
+        <ConfirmAction
           event="end_meeting"
           payload={{}}
           variant="danger"
-          question={tr("endMeetingQuestion")}
+          heading={tr("endMeetingQuestion")}
+          consequence={tr("endMeetingConsequence")}
           confirmLabel={tr("endMeetingConfirm")}
         >
           {tr("endMeeting")}
-        </ConfirmButton>
+        </ConfirmAction>
       </Section>
     </Section>
   );

@@ -1,22 +1,19 @@
 /**
- * Sound and picture: the person's own microphone and camera buttons (refusals shown beside
- * them), the question "Turn on your microphone?", the notices (a facilitator muted you, the
- * browser holds sound back), the settings (devices, audio only, unmute on the floor), and a tile
- * for each person here: name, microphone, a "speaking" mark, and their camera when it is on.
+ * Sound and picture, the person's own side: the microphone and camera buttons of the toolbar
+ * (refusals shown beside them), the settings (devices, audio only, background, unmute on the
+ * floor) used in the room and in the lobby's check, and the notices that need the person now
+ * (the question "Turn on your microphone?", a facilitator muted you, the browser holds sound
+ * back, a weak connection). Everyone's pictures are on the stage (./Stage.tsx).
  *
- * What it shows comes from RoomMedia (../media.ts) and the room's snapshot (`mic`, `camera`,
- * `muted`, `floor_mode`, `may_speak`). Video elements are always muted: the session plays the
- * sound itself, silenced for anyone who may not speak now.
+ * What it shows comes from RoomMedia (../media.ts) and the room's snapshot.
  */
 
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import { errorText, type MessageKey } from "../../i18n";
 import type { MediaDevice, MediaFailure, MediaResult } from "../../media/types";
-import type { RoomPerson } from "../../protocol/events";
-import type { MediaView, RoomMedia } from "../media";
+import type { BackgroundMode, MediaView, RoomMedia } from "../media";
 import { useMediaView, useModel, useRoom } from "./context";
-import { RoleBadge } from "./RoleBadge";
-import { Section } from "./Section";
+import { Icon } from "./icons";
 import { roomLanguage, tr } from "./text";
 
 const PROBLEM_KEYS: Readonly<Record<string, readonly [MessageKey, MessageKey]>> = {
@@ -64,17 +61,18 @@ interface ToggleProps {
   onToggle: (on: boolean) => Promise<MediaResult>;
 }
 
-/** A microphone or camera button: its name says what a press does; a refusal shows below it. */
+/** A microphone or camera button: its name says what a press does; a refusal shows beside it. */
 function MediaToggle(props: ToggleProps) {
   const errorId = useId();
   const [turnOn, turnOff] = props.labels;
   return (
-    <span class="action">
+    <span class="action toolbar-item">
       <button
         ref={props.buttonRef ?? null}
         type="button"
-        class={`button media-toggle ${props.on ? "primary is-on" : "secondary"}`}
+        class={`toolbar-button media-toggle ${props.on ? "is-on" : "is-off"}`}
         data-media={props.kind}
+        aria-label={tr(props.on ? turnOff : turnOn)}
         aria-describedby={props.problem ? errorId : undefined}
         aria-disabled={props.pending || undefined}
         onClick={() => {
@@ -83,8 +81,10 @@ function MediaToggle(props: ToggleProps) {
           }
         }}
       >
-        <span class={`media-icon media-icon-${props.kind}`} aria-hidden="true" />
-        {tr(props.on ? turnOff : turnOn)}
+        <Icon
+          name={props.kind === "mic" ? (props.on ? "mic" : "micOff") : props.on ? "camera" : "cameraOff"}
+        />
+        <span class="toolbar-label">{tr(props.kind === "mic" ? "micShort" : "cameraShort")}</span>
       </button>
       <ProblemLine id={errorId} text={props.problem} />
     </span>
@@ -128,7 +128,50 @@ function DeviceChoice(props: DeviceChoiceProps) {
   );
 }
 
-function Settings({ media, view }: { media: RoomMedia; view: MediaView }) {
+const BACKGROUNDS: ReadonlyArray<readonly [BackgroundMode, MessageKey]> = [
+  ["none", "backgroundNone"],
+  ["blur", "backgroundBlur"],
+  ["colour", "backgroundColour"],
+];
+
+/** Blur or a plain colour behind the person, made in this browser (nothing leaves it but video). */
+function BackgroundChoice({ media, view }: { media: RoomMedia; view: MediaView }) {
+  const name = useId();
+  const errorId = useId();
+  const [problem, setProblem] = useState("");
+  if (!view.backgroundSupported) {
+    return <p class="hint">{tr("backgroundUnsupported")}</p>;
+  }
+  return (
+    <fieldset class="background-choice">
+      <legend>{tr("backgroundLegend")}</legend>
+      <div class="choice-row">
+        {BACKGROUNDS.map(([mode, label]) => (
+          <label key={mode} class="radio">
+            <input
+              type="radio"
+              name={name}
+              value={mode}
+              checked={view.local.background === mode}
+              aria-describedby={problem ? errorId : undefined}
+              onChange={() => {
+                setProblem("");
+                void media.setBackground(mode).then((result) => {
+                  setProblem(result.ok ? "" : problemText(result, "camera"));
+                });
+              }}
+            />
+            {tr(label)}
+          </label>
+        ))}
+      </div>
+      <ProblemLine id={errorId} text={problem} />
+    </fieldset>
+  );
+}
+
+/** Devices, audio only, background and "unmute me when I get the floor". */
+export function MediaSettings({ media, view, inLobby = false }: { media: RoomMedia; view: MediaView; inLobby?: boolean }) {
   const { devices, local } = view;
   const unnamed = [...devices.microphones, ...devices.cameras].every((device) => !device.label);
   useEffect(() => {
@@ -170,14 +213,15 @@ function Settings({ media, view }: { media: RoomMedia; view: MediaView }) {
         />
         {tr("audioOnlyLabel")}
       </label>
-      <label class="checkbox">
+      <BackgroundChoice media={media} view={view} />
+      {!inLobby && <label class="checkbox">
         <input
           type="checkbox"
           checked={local.unmuteOnFloor}
           onChange={(event) => media.setUnmuteOnFloor(event.currentTarget.checked)}
         />
         {tr("unmuteOnFloorLabel")}
-      </label>
+      </label>}
     </div>
   );
 }
@@ -185,64 +229,71 @@ function Settings({ media, view }: { media: RoomMedia; view: MediaView }) {
 interface PartProps {
   media: RoomMedia;
   view: MediaView;
-  /** The microphone button: focus goes there when a notice or question it answers goes away. */
-  micButton: ButtonRef;
 }
 
-function OwnControls({ media, view, micButton }: PartProps) {
-  const model = useModel();
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
+/** The toolbar's microphone, whose refusals are shown beside it. */
+function focusMicButton(): void {
+  document.querySelector<HTMLButtonElement>('.room-toolbar [data-media="mic"]')?.focus();
+}
+
+/** The microphone and camera buttons of the toolbar. */
+export function MediaButtons({ media }: { media: RoomMedia }) {
+  const view = useMediaView(media);
+  if (view.status !== "open") {
+    return null;
+  }
   const { local } = view;
-  const quietByFloor = model.room?.floor_mode === true && !local.maySpeak;
   return (
-    <div class="media-controls">
-      {!local.mic && !local.camera && <p class="hint media-choice">{tr("mediaChoice")}</p>}
+    <>
+      <MediaToggle
+        kind="mic"
+        on={local.mic}
+        pending={view.pending.mic}
+        problem={problemText(view.problems.mic, "mic")}
+        labels={["micTurnOn", "micTurnOff"]}
+        onToggle={(on) => media.setMic(on)}
+      />
+      <MediaToggle
+        kind="camera"
+        on={local.camera}
+        pending={view.pending.camera}
+        problem={problemText(view.problems.camera, "camera")}
+        labels={["cameraTurnOn", "cameraTurnOff"]}
+        onToggle={(on) => media.setCamera(on)}
+      />
+    </>
+  );
+}
+
+/** The settings panel's part for sound and picture. */
+export function MediaSettingsPart({ media }: { media: RoomMedia }) {
+  const view = useMediaView(media);
+  const model = useModel();
+  if (view.status === "unsupported") {
+    return <p class="notice">{tr("mediaUnsupported")}</p>;
+  }
+  if (view.status !== "open") {
+    return null;
+  }
+  const quietByFloor = model.room?.floor_mode === true && !view.local.maySpeak;
+  return (
+    <>
+      {!view.local.mic && !view.local.camera && <p class="hint media-choice">{tr("mediaChoice")}</p>}
       {quietByFloor && <p class="hint floor-mode-hint">{tr("floorModeHint")}</p>}
-      <div class="row media-buttons">
-        <MediaToggle
-          buttonRef={micButton}
-          kind="mic"
-          on={local.mic}
-          pending={view.pending.mic}
-          problem={problemText(view.problems.mic, "mic")}
-          labels={["micTurnOn", "micTurnOff"]}
-          onToggle={(on) => media.setMic(on)}
-        />
-        <MediaToggle
-          kind="camera"
-          on={local.camera}
-          pending={view.pending.camera}
-          problem={problemText(view.problems.camera, "camera")}
-          labels={["cameraTurnOn", "cameraTurnOff"]}
-          onToggle={(on) => media.setCamera(on)}
-        />
-        <button
-          type="button"
-          class="button secondary"
-          aria-expanded={open}
-          aria-controls={panelId}
-          onClick={() => setOpen(!open)}
-        >
-          {tr("mediaSettings")}
-        </button>
-      </div>
-      <div id={panelId} hidden={!open}>
-        {open && <Settings media={media} view={view} />}
-      </div>
-    </div>
+      <MediaSettings media={media} view={view} />
+    </>
   );
 }
 
 /** "Turn on your microphone?" — only a click on Yes turns it on. */
-function UnmutePrompt({ media, view, micButton }: PartProps) {
+function UnmutePrompt({ media, view }: PartProps) {
   const questionId = useId();
   const prompt = view.prompt;
   if (!prompt) {
     return null;
   }
   const answer = (yes: boolean): void => {
-    micButton.current?.focus();
+    focusMicButton();
     void media.answerPrompt(yes);
   };
   return (
@@ -264,8 +315,29 @@ function UnmutePrompt({ media, view, micButton }: PartProps) {
   );
 }
 
-function Notices(props: PartProps) {
-  const { media, view, micButton } = props;
+/** A weak connection: "Switch to audio only?", until switched or hidden. */
+function WeakConnection({ media, view }: PartProps) {
+  const [hidden, setHidden] = useState(false);
+  if (hidden || view.ownQuality !== "poor" || view.local.audioOnly) {
+    return null;
+  }
+  return (
+    <div class="notice notice-warn media-notice" role="group" aria-label={tr("weakConnection")}>
+      <p>{tr("weakConnection")}</p>
+      <div class="row">
+        <button type="button" class="button primary small" onClick={() => void media.setAudioOnly(true)}>
+          {tr("switchToAudioOnly")}
+        </button>
+        <button type="button" class="button secondary small" onClick={() => setHidden(true)}>
+          {tr("notNow")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function MediaNoticesOf(props: PartProps) {
+  const { media, view } = props;
   return (
     <>
       {view.audioBlocked && (
@@ -275,7 +347,7 @@ function Notices(props: PartProps) {
             type="button"
             class="button primary small"
             onClick={() => {
-              micButton.current?.focus();
+              focusMicButton();
               media.resumeAudio();
             }}
           >
@@ -291,7 +363,7 @@ function Notices(props: PartProps) {
             type="button"
             class="button secondary small"
             onClick={() => {
-              micButton.current?.focus();
+              focusMicButton();
               media.hideMutedNotice();
             }}
           >
@@ -299,152 +371,21 @@ function Notices(props: PartProps) {
           </button>
         </div>
       )}
+      <WeakConnection {...props} />
     </>
   );
 }
 
-/** A camera picture: always muted (sound plays in the session, through its gate). */
-function Video({ stream, label, mine }: { stream: MediaStream; label: string; mine: boolean }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  const tracks = stream.getVideoTracks().length;
-  useEffect(() => {
-    const video = ref.current;
-    if (video) {
-      video.muted = true;
-      video.srcObject = stream;
-    }
-  }, [stream, tracks]);
-  useEffect(
-    () => () => {
-      if (ref.current) {
-        ref.current.srcObject = null;
-      }
-    },
-    [],
-  );
-  return (
-    <video
-      ref={ref}
-      class={mine ? "tile-video is-mine" : "tile-video"}
-      aria-label={label}
-      muted
-      autoplay
-      playsInline
-      disablePictureInPicture
-    />
-  );
+/** What sound and picture need from the person now (shown at the top of the room). */
+export function MediaNotices() {
+  const { media } = useRoom();
+  return media ? <MediaNoticesFor media={media} /> : null;
 }
 
-interface TileProps {
-  who: RoomPerson;
-  mine: boolean;
-  view: MediaView;
-  hasFloor: boolean;
-}
-
-function Tile({ who, mine, view, hasFloor }: TileProps) {
-  const local = view.local;
-  const micOn = mine ? local.mic : who.mic;
-  const muted = !micOn && who.muted;
-  const speaking = view.speaking.has(who.user_id);
-  const remote = view.remote.get(who.user_id);
-  const stream = mine
-    ? local.camera
-      ? view.preview
-      : null
-    : who.camera && !local.audioOnly && remote && remote.getVideoTracks().length > 0
-      ? remote
-      : null;
-  const classes = [
-    "tile",
-    speaking ? "is-speaking" : "",
-    hasFloor ? "has-floor" : "",
-    who.connected ? "" : "is-disconnected",
-  ];
-  return (
-    <li class={classes.join(" ").replace(/\s+/g, " ").trim()} data-user-id={who.user_id}>
-      <div class="tile-picture">
-        {stream ? (
-          <Video
-            stream={stream}
-            mine={mine}
-            label={mine ? tr("tileYourCamera") : tr("tileCameraOf", { name: who.name })}
-          />
-        ) : (
-          <span class="tile-initial" aria-hidden="true">
-            {who.name.slice(0, 1).toUpperCase()}
-          </span>
-        )}
-      </div>
-      <p class="tile-caption">
-        <span class="tile-name">
-          {who.name}
-          <RoleBadge userId={who.user_id} />
-          {mine && <span class="muted"> {tr("youSuffix")}</span>}
-        </span>
-        <span class="tile-states">
-          <span class={micOn ? "tile-mic is-on" : "tile-mic"} data-testid="tile-mic">
-            <span class={`media-icon media-icon-mic${micOn ? "" : " is-off"}`} aria-hidden="true" />
-            {micOn ? tr("tileMicOn") : muted ? tr("tileMuted") : tr("tileMicOff")}
-          </span>
-          {speaking && <span class="badge badge-ok tile-speaking">{tr("tileSpeaking")}</span>}
-        </span>
-      </p>
-    </li>
-  );
-}
-
-function Tiles({ view }: { view: MediaView }) {
-  const model = useModel();
-  const room = model.room;
-  const me = model.me.userId;
-  const people = room?.people ?? [];
-  // Myself first, then everyone in the room's order; facilitators are marked in People.
-  const ordered = [
-    ...people.filter((p) => p.user_id === me),
-    ...people.filter((p) => p.user_id !== me),
-  ];
-  return (
-    <ul class="tiles" aria-label={tr("tilesLabel")}>
-      {ordered.map((who) => (
-        <Tile
-          key={who.user_id}
-          who={who}
-          mine={who.user_id === me}
-          view={view}
-          hasFloor={room?.floor?.user_id === who.user_id}
-        />
-      ))}
-    </ul>
-  );
-}
-
-function MediaParts({ media }: { media: RoomMedia }) {
+function MediaNoticesFor({ media }: { media: RoomMedia }) {
   const view = useMediaView(media);
-  const micButton = useRef<HTMLButtonElement>(null);
-  if (view.status === "unsupported") {
-    return <p class="notice">{tr("mediaUnsupported")}</p>;
-  }
   if (view.status !== "open") {
     return null;
   }
-  return (
-    <>
-      <Notices media={media} view={view} micButton={micButton} />
-      <OwnControls media={media} view={view} micButton={micButton} />
-      <Tiles view={view} />
-    </>
-  );
-}
-
-export function MediaSection() {
-  const { media } = useRoom();
-  if (!media) {
-    return null;
-  }
-  return (
-    <Section id="media" class="card room-media" heading={tr("mediaHeading")}>
-      <MediaParts media={media} />
-    </Section>
-  );
+  return <MediaNoticesOf media={media} view={view} />;
 }

@@ -1,10 +1,12 @@
 /**
  * The private line to the facilitators (there is none between participants): participants
  * write and get replies, and have two discreet signals; facilitators see signals and messages
- * by person and reply.
+ * by person and reply. Whom a facilitator writes to is always their own choice
+ * (`model.privateTo`: "Reply" on a call for attention, a thread's Reply, or the list), never a
+ * default that could change under them.
  */
 
-import { useId, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { type MessageKey, errorText } from "../../i18n";
 import {
   LIMITS,
@@ -12,7 +14,9 @@ import {
   type ReceivedSignalKind,
   SIGNAL_KINDS,
 } from "../../protocol/events";
+import { canReply } from "../attention";
 import { facilitates, privateRecipients, privateThreads } from "../derive";
+import { useAttentionAlerts } from "./Attention";
 import { useModel, useRoom } from "./context";
 import { useAction } from "./controls";
 import { RoleBadge } from "./RoleBadge";
@@ -52,7 +56,9 @@ function MessageForm(props: {
   label: string;
   submitLabel: string;
   send: (text: string) => Promise<boolean | string>;
+  inputRef?: { current: HTMLTextAreaElement | null };
 }) {
+  const ownRef = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState("");
   const [error, setError] = useState("");
   const [pending, setPending] = useState(false);
@@ -81,6 +87,7 @@ function MessageForm(props: {
     >
       <label for={inputId}>{props.label}</label>
       <textarea
+        ref={props.inputRef ?? ownRef}
         id={inputId}
         rows={2}
         maxLength={LIMITS.privateMessage}
@@ -176,13 +183,33 @@ function ParticipantLine() {
 
 function FacilitatorLine() {
   const model = useModel();
-  const { send } = useRoom();
+  const { send, store } = useRoom();
   const threads = privateThreads(model.privateLines);
-  const recipients = privateRecipients(model.room, model.me);
-  const [to, setTo] = useState<number | null>(null);
+  const recipients = privateRecipients(model.room, model.me, model.facilitator?.lobby ?? []);
   const selectId = useId();
-  const chosen = to ?? threads[0]?.userId ?? recipients[0]?.user_id ?? null;
+  const goneId = useId();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const select = useRef<HTMLSelectElement>(null);
+  const to = model.privateTo;
+  const chosen = recipients.find((p) => p.user_id === to) ?? null;
+  // Written to before, but no longer here: said, and not silently replaced by someone else.
+  const goneName =
+    to !== null && chosen === null
+      ? (threads.find((t) => t.userId === to)?.name ??
+        model.attention.find((a) => a.userId === to)?.name ??
+        null)
+      : null;
   const signals = [...model.signals].reverse();
+
+  useEffect(() => {
+    if (!model.privateFocus) {
+      return;
+    }
+    // "Reply": straight to the message box (the list when there is nobody to write to).
+    (box.current ?? select.current)?.focus();
+    store.dispatch({ type: "replyFocused" });
+  }, [model.privateFocus, store]);
+
   return (
     <>
       {signals.length > 0 && (
@@ -204,27 +231,58 @@ function FacilitatorLine() {
         >
           <h3>{thread.name}</h3>
           <PrivateLog lines={thread.lines} />
+          {canReply(model, thread.userId) && thread.userId !== to && (
+            <button
+              type="button"
+              class="button secondary small"
+              aria-label={tr("attentionReplyTo", { name: thread.name })}
+              onClick={() => store.dispatch({ type: "replyTo", userId: thread.userId })}
+            >
+              {tr("attentionReply")}
+            </button>
+          )}
         </section>
       ))}
-      {recipients.length > 0 && chosen !== null && (
+      {(recipients.length > 0 || goneName !== null) && (
         <div class="private-reply">
           <label for={selectId}>{tr("privateTo")}</label>
           <select
+            ref={select}
             id={selectId}
-            value={String(chosen)}
-            onChange={(event) => setTo(Number(event.currentTarget.value))}
+            value={chosen ? String(chosen.user_id) : ""}
+            aria-describedby={goneName !== null ? goneId : undefined}
+            onChange={(event) => {
+              const userId = Number(event.currentTarget.value);
+              if (userId) {
+                store.dispatch({ type: "replyTo", userId, focus: false });
+              }
+            }}
           >
+            <option value="" disabled>
+              {tr("privateToChoose")}
+            </option>
             {recipients.map((p) => (
               <option key={p.user_id} value={String(p.user_id)}>
-                {p.name}
+                {p.waiting ? tr("privateToWaiting", { name: p.name }) : p.name}
               </option>
             ))}
           </select>
+          {goneName !== null && (
+            <p id={goneId} class="hint private-gone">
+              {tr("privateToGone", { name: goneName })}
+            </p>
+          )}
           <MessageForm
-            label={tr("privateReplyLabel")}
+            // A fresh box for each person: a draft never goes to someone it was not written for.
+            key={chosen?.user_id ?? "nobody"}
+            inputRef={box}
+            label={chosen ? tr("privateReplyTo", { name: chosen.name }) : tr("privateReplyLabel")}
             submitLabel={tr("sendPrivately")}
             send={async (text) => {
-              const ack = await send("private_reply", { user_id: chosen, text });
+              if (!chosen) {
+                return tr("privateToNeeded");
+              }
+              const ack = await send("private_reply", { user_id: chosen.user_id, text });
               return ack.ok ? true : errorText(ack.error, roomLanguage());
             }}
           />
@@ -237,6 +295,7 @@ function FacilitatorLine() {
 export function PrivateLine() {
   const model = useModel();
   const facilitating = facilitates(model.me.role);
+  useAttentionAlerts();
   return (
     <Section
       id="private"

@@ -15,12 +15,13 @@ import {
 import { roundKindKey } from "../changes";
 import { useModel, useNow } from "./context";
 import { ActionButton } from "./controls";
+import { ConfirmAction } from "./ConfirmDialog";
 import { RoleBadge } from "./RoleBadge";
 import { Section } from "./Section";
 import { Countdown } from "./time";
 import { tr } from "./text";
 
-function FloorClock() {
+export function FloorClock() {
   const model = useModel();
   const floor = model.room?.floor ?? null;
   const now = useNow(floor?.deadline != null && !floor.paused && !floor.time_up);
@@ -67,11 +68,6 @@ function Floor() {
         </span>
       </p>
       <FloorClock />
-      {mine && floor.via !== "round" && (
-        <ActionButton event="yield_floor" payload={{}} variant="primary">
-          {tr("yieldFloor")}
-        </ActionButton>
-      )}
     </div>
   );
 }
@@ -119,16 +115,6 @@ function Round() {
         <FloorClock />
       </div>
       <div class="row">
-        {myTurn && (
-          <>
-            <ActionButton event="round_next" payload={{}} variant="primary">
-              {tr("roundDoneButton")}
-            </ActionButton>
-            <ActionButton event="round_pass" payload={{}} variant="secondary">
-              {tr("pass")}
-            </ActionButton>
-          </>
-        )}
         {!myTurn && facilitates(model.me.role) && (
           <ActionButton event="round_next" payload={{}} variant="secondary">
             {tr("roundNextButton")}
@@ -226,15 +212,17 @@ function Queue() {
         {position !== null ? tr("queuePosition", { position }) : ""}
       </p>
       <div class="row">
-        {position === null ? (
-          <ActionButton event="raise_hand" payload={{}} variant="primary">
-            {tr("raiseHand")}
-          </ActionButton>
-        ) : (
-          <ActionButton event="lower_hand" payload={{}} variant="secondary">
-            {tr("lowerHand")}
-          </ActionButton>
-        )}
+        {/* A participant's hand is in the toolbar; a facilitator's here. */}
+        {facilitating &&
+          (position === null ? (
+            <ActionButton event="raise_hand" payload={{}} variant="secondary">
+              {tr("raiseHand")}
+            </ActionButton>
+          ) : (
+            <ActionButton event="lower_hand" payload={{}} variant="secondary">
+              {tr("lowerHand")}
+            </ActionButton>
+          ))}
         {facilitating && !room?.round && (
           <>
             <ActionButton event="next_speaker" payload={{}} variant="primary">
@@ -246,9 +234,16 @@ function Queue() {
               </ActionButton>
             )}
             {queue.length > 0 && (
-              <ActionButton event="clear_queue" payload={{}} variant="secondary">
+              <ConfirmAction
+                event="clear_queue"
+                payload={{}}
+                variant="secondary"
+                heading={tr("clearQueueHeading")}
+                consequence={tr("clearQueueConsequence", { count: queue.length })}
+                confirmLabel={tr("clearQueueConfirm")}
+              >
                 {tr("clearQueue")}
-              </ActionButton>
+              </ConfirmAction>
             )}
           </>
         )}

@@ -37,6 +37,8 @@ export interface RoomApi {
   title: string;
   /** Sound and picture (absent: the room shows none, as in most of the UI's tests). */
   media?: RoomMedia;
+  /** Change the page's language in place, keeping the meeting, chat and media as they are. */
+  switchLanguage?: (language: string) => Promise<void>;
 }
 
 export const RoomContext = createContext<RoomApi | null>(null);

@@ -11,6 +11,7 @@ import type { Announcement } from "../changes";
 import { Announcer } from "./announcer";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
+import { keepRoomOnLanguageChange, switchLanguage } from "./language";
 import { say, setLanguage } from "./text";
 
 const ROLES: readonly Role[] = ["facilitator", "co_facilitator", "participant"];
@@ -63,6 +64,7 @@ export function mountRoom(
   const connection = connect(Number(data.meetingId));
 
   const container = doc.createElement("div");
+  container.className = "room-mount";
   const polite = liveRegion(doc, "room-live", false);
   const assertive = liveRegion(doc, "room-alert", true);
   root.replaceChildren(container, polite, assertive);
@@ -77,6 +79,19 @@ export function mountRoom(
     canChooseSpeakers: browserCanChooseSpeakers(),
     ...(options.media ? { createSession: options.media } : {}),
   });
+
+  // Asks before a reload or an accidental close while the person is in the lobby or the room
+  // (never on the quick exit, which takes the guard down first).
+  const view = doc.defaultView;
+  const guard = (event: BeforeUnloadEvent): void => {
+    const kind = store.get().screen.kind;
+    if (kind === "lobby" || kind === "room") {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  };
+  view?.addEventListener("beforeunload", guard);
+  quickExit.onExit(() => view?.removeEventListener("beforeunload", guard));
 
   // In order of importance: leave the meeting, stop the camera and the microphone (and close
   // every peer connection), stop speaking, forget what was said.
@@ -93,7 +108,26 @@ export function mountRoom(
     store.dispatch({ type: "left" });
   }
 
-  const api: RoomApi = {
+  let api: RoomApi;
+  const draw = (): void =>
+    render(
+      <RoomContext.Provider value={api}>
+        <App />
+      </RoomContext.Provider>,
+      container,
+    );
+  const changeLanguage = async (language: string): Promise<void> => {
+    await switchLanguage(doc, language, (chosen) => {
+      setLanguage(chosen);
+      root.dataset.language = chosen;
+      api = { ...api };
+      draw();
+    });
+  };
+  const stopLanguage = keepRoomOnLanguageChange(doc, changeLanguage);
+  quickExit.onExit(stopLanguage);
+
+  api = {
     store,
     send: (event, payload) => connection.send(event, payload),
     leave: () => {
@@ -107,13 +141,9 @@ export function mountRoom(
     },
     title: data.title ?? "",
     media,
+    switchLanguage: changeLanguage,
   };
-  render(
-    <RoomContext.Provider value={api}>
-      <App />
-    </RoomContext.Provider>,
-    container,
-  );
+  draw();
   if (!viaHistory) {
     void connection.join();
   }

@@ -367,14 +367,16 @@ describe("a facilitator in the room", () => {
 
   it("asks before removing someone, and Cancel gives focus back", async () => {
     view = await asFacilitator();
+    await view.dispatch({ type: "panel", panel: "people" });
     await view.click(button(view.container, "Options for Heron"));
     const remove = button(view.container, "Remove Heron from the meeting");
     await view.click(remove);
 
-    expect(view.container.textContent).toContain(
-      "Remove Heron from this meeting? They cannot come back to it.",
+    // In a dialog (./ConfirmDialog.tsx), the safe button first; more in attention.test.ts.
+    expect(view.container.querySelector("dialog[open]")?.textContent).toContain(
+      "Heron will leave this meeting now and cannot come back to it.",
     );
-    expect(document.activeElement?.textContent).toBe("Yes, remove from the meeting");
+    expect(document.activeElement?.textContent).toBe("Cancel");
     await view.click(button(view.container, "Cancel"));
     expect(view.sent).toEqual([]);
     expect(document.activeElement?.getAttribute("aria-label")).toBe(
@@ -463,7 +465,10 @@ describe("a facilitator in the room", () => {
       now: 0,
     });
 
+    await view.dispatch({ type: "panel", panel: "private" });
     expect(view.container.querySelector(".signal-list")?.textContent).toContain("I'm not OK");
+    // Nobody is written to by default: Reply chooses the person (attention.test.ts has more).
+    await view.click(button(view.container, "Reply to Birch"));
     const box = view.container.querySelector<HTMLTextAreaElement>("#private textarea")!;
     await typeInto(box, "I'm here");
     await act(async () => {

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { Screen } from "../model";
 import { useModel, useRoom } from "./context";
+import { LobbyCheck } from "./LobbyCheck";
 import { PrivateLog } from "./PrivateLine";
 import { tr } from "./text";
 
@@ -57,6 +58,7 @@ export function Lobby({ focus }: { focus: boolean }) {
           {tr("leaveLobby")}
         </button>
       </div>
+      <LobbyCheck />
     </section>
   );
 }

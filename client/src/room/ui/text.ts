@@ -8,6 +8,9 @@ import type { Announcement } from "../changes";
 
 let language: Language = "en";
 
+/** Each language named in itself, for the switcher. */
+export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: "English", da: "Dansk" };
+
 export function setLanguage(tag: string | null | undefined): void {
   language = languageOf(tag);
 }
