@@ -36,8 +36,11 @@ export interface ConfirmDialogProps {
   returnTo?: { current: HTMLElement | null };
 }
 
-/** The page's own "Leave quickly" link (its text is in the page's language already). */
-function QuickExitInDialog() {
+/**
+ * The page's own "Leave quickly" link (its text is in the page's language already), for any
+ * modal dialog of the room: first in the dialog, where the page's own one is.
+ */
+export function QuickExitInDialog() {
   const link = typeof document !== "undefined" ? document.getElementById(LINK_ID) : null;
   const href = link?.getAttribute("href") ?? "about:blank";
   return (

@@ -7,6 +7,7 @@
 
 import { useEffect, useRef } from "preact/hooks";
 import type { MessageKey } from "../../i18n";
+import { QuickExitInDialog } from "./ConfirmDialog";
 import { useLayout } from "./layout";
 import { tr } from "./text";
 
@@ -92,6 +93,8 @@ export function Shortcuts() {
         }
       }}
     >
+      {/* A modal dialog makes the page's own "Leave quickly" inert: it carries its own. */}
+      <QuickExitInDialog />
       <h2 id="shortcuts-heading">{tr("shortcutsHeading")}</h2>
       <dl class="shortcut-list">
         {LIST.map(([key, label]) => (

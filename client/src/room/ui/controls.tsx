@@ -10,7 +10,7 @@ import { errorText } from "../../i18n";
 import type { Ack } from "../../protocol/ack";
 import type { PayloadOf, ReplyOf } from "../../protocol/events";
 import { type RequestEvent, useRoom } from "./context";
-import { roomLanguage, tr } from "./text";
+import { roomLanguage } from "./text";
 
 export interface Action {
   /** Send a request; resolves with its acknowledgement after showing a refusal. */
@@ -99,99 +99,5 @@ export function ActionButton<E extends RequestEvent>(props: ActionButtonProps<E>
       </button>
       <ActionError action={action} />
     </span>
-  );
-}
-
-export interface ConfirmButtonProps<E extends RequestEvent> extends ActionButtonProps<E> {
-  /** The question shown before the request is sent. */
-  question: string;
-  /** The confirming button's text. */
-  confirmLabel: string;
-}
-
-/**
- * A destructive action that asks first, in the page (not a browser dialog): the question and
- * two buttons appear in place, focus goes to the confirming one, Cancel returns it.
- */
-export function ConfirmButton<E extends RequestEvent>(props: ConfirmButtonProps<E>) {
-  const action = useAction();
-  const [asking, setAsking] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const questionId = useId();
-  const returnFocus = useRef(false);
-
-  useEffect(() => {
-    if (asking) {
-      confirmRef.current?.focus();
-    } else if (returnFocus.current) {
-      returnFocus.current = false;
-      triggerRef.current?.focus();
-    }
-  }, [asking]);
-
-  if (!asking) {
-    return (
-      <span class="action">
-        <button
-          ref={triggerRef}
-          type="button"
-          class={`button ${props.variant ?? "danger"}`}
-          aria-label={props.label}
-          aria-describedby={action.error ? action.errorId : undefined}
-          disabled={props.disabled}
-          onClick={() => setAsking(true)}
-        >
-          {props.children}
-        </button>
-        <ActionError action={action} />
-      </span>
-    );
-  }
-  return (
-    <div
-      class="confirm"
-      role="group"
-      aria-labelledby={questionId}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          returnFocus.current = true;
-          setAsking(false);
-        }
-      }}
-    >
-      <p id={questionId}>{props.question}</p>
-      <div class="row">
-        <button
-          ref={confirmRef}
-          type="button"
-          class="button danger small"
-          aria-describedby={action.error ? action.errorId : undefined}
-          onClick={async () => {
-            if (action.pending) {
-              return;
-            }
-            const ack = await action.run(props.event, props.payload);
-            if (ack.ok) {
-              setAsking(false);
-            }
-            props.onDone?.(ack);
-          }}
-        >
-          {props.confirmLabel}
-        </button>
-        <button
-          type="button"
-          class="button secondary small"
-          onClick={() => {
-            returnFocus.current = true;
-            setAsking(false);
-          }}
-        >
-          {tr("cancel")}
-        </button>
-      </div>
-      <ActionError action={action} />
-    </div>
   );
 }
