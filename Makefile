@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTHON_CODE := server tests bench
 export FLASK_APP := server
 
-.PHONY: run serve install client translations migrate seed test test-postgres lint format hooks bench extract-messages clean
+.PHONY: run serve install client translations migrate seed test test-postgres lint format hooks bench bench-media extract-messages clean
 
 run: install client translations migrate seed serve ## install, build, migrate, seed the demo and serve
 
@@ -79,6 +79,9 @@ hooks: install ## run `make lint`'s checks before every commit (pre-commit)
 
 bench: install client translations ## capacity and latency benchmark (see docs/benchmarks.md)
 	$(BIN)/python -m bench
+
+bench-media: install client translations ## the CPU of background blur and seven-way video in Chromium (see docs/media.md)
+	$(BIN)/python -m bench.media_cpu
 
 clean:
 	rm -rf $(VENV) client/node_modules server/static/dist instance .pytest_cache .mypy_cache .ruff_cache
