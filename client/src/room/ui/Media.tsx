@@ -382,8 +382,27 @@ export function MediaNotices() {
   return media ? <MediaNoticesFor media={media} /> : null;
 }
 
+/** No sound and picture in this browser: said once at the top, until hidden. */
+function Unsupported() {
+  const [hidden, setHidden] = useState(false);
+  if (hidden) {
+    return null;
+  }
+  return (
+    <div class="notice media-notice">
+      <p>{tr("mediaUnsupported")}</p>
+      <button type="button" class="button secondary small" onClick={() => setHidden(true)}>
+        {tr("hideNotice")}
+      </button>
+    </div>
+  );
+}
+
 function MediaNoticesFor({ media }: { media: RoomMedia }) {
   const view = useMediaView(media);
+  if (view.status === "unsupported") {
+    return <Unsupported />;
+  }
   if (view.status !== "open") {
     return null;
   }

@@ -226,8 +226,10 @@ function StageTiles({ view }: { view: MediaView | null }) {
     ...people.filter((p) => p.user_id !== me),
   ];
   const featured = featuredPerson(room, layout.pinned);
-  const mode = shownView(layout.view, featured);
-  const large = mode === "speaker" ? ordered.find((p) => p.user_id === featured) : undefined;
+  const shown = ordered.find((p) => p.user_id === featured);
+  // Nobody large whose tile is not shown (my own, hidden): then the gallery.
+  const mode = shownView(layout.view, shown ? featured : null);
+  const large = mode === "speaker" ? shown : undefined;
   const rest = large ? ordered.filter((p) => p !== large) : ordered;
   const grid = bestGrid(rest.length, size.width, size.height);
   const floorHolder = room?.floor?.user_id ?? null;

@@ -9,7 +9,18 @@ import {
   floorOf as floor,
   roomSnapshot,
 } from "../samples";
-import { FakeRelay, type Rendered, button, peerSession, renderRoom } from "./testing";
+import {
+  FakeRelay,
+  NOW,
+  type Rendered,
+  STAGE,
+  TOOLBAR,
+  button,
+  openPanel,
+  part,
+  peerSession,
+  renderRoom,
+} from "./testing";
 
 let view: Rendered | undefined;
 
@@ -26,13 +37,21 @@ function people(changes: Record<number, Partial<RoomPerson>>): RoomPerson[] {
 const requests = (rendered: Rendered) =>
   rendered.sent.filter(([event]) => event !== "rtc_signal" && event !== "ice_servers");
 
-function section(rendered: Rendered): HTMLElement {
-  const found = rendered.container.querySelector<HTMLElement>("#media");
-  if (!found) {
-    throw new Error("no Sound and picture section");
+/** The toolbar, with the microphone and camera buttons. */
+const toolbar = (rendered: Rendered): HTMLElement => part(rendered.container, TOOLBAR);
+/** What needs the person now, at the top: the unmute question and media notices. */
+const now = (rendered: Rendered): HTMLElement => part(rendered.container, NOW);
+
+/** The sound and picture settings, under More (opened first). */
+async function settings(rendered: Rendered): Promise<HTMLElement> {
+  if (rendered.store.get().panel !== "more") {
+    await openPanel(rendered, "more");
   }
-  return found;
+  return part(rendered.container, "#media-settings");
 }
+
+/** The question "Turn on your microphone?" at the top of the room, if asked. */
+const question = (rendered: Rendered): HTMLElement | null => now(rendered).querySelector(".media-prompt");
 
 function describedBy(element: Element | null): string {
   const id = element?.getAttribute("aria-describedby") ?? "";
@@ -40,7 +59,7 @@ function describedBy(element: Element | null): string {
 }
 
 function tile(rendered: Rendered, userId: number): HTMLElement | null {
-  return rendered.container.querySelector(`#media li.tile[data-user-id="${userId}"]`);
+  return rendered.container.querySelector(`${STAGE} li.tile[data-user-id="${userId}"]`);
 }
 
 async function check(box: HTMLInputElement | null, on: boolean): Promise<void> {
@@ -54,13 +73,15 @@ async function check(box: HTMLInputElement | null, on: boolean): Promise<void> {
 describe("sound and picture for a participant", () => {
   it("starts with everything off, a tile for everyone and the choice said plainly", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
-    const media = section(view);
 
-    expect(media.querySelector("h2")?.textContent).toBe("Sound and picture");
-    expect(media.textContent).toContain("Your microphone and camera are off until you turn them on.");
-    expect(button(media, "Turn microphone on")).not.toBeNull();
-    expect(button(media, "Turn camera on")).not.toBeNull();
-    const tiles = media.querySelector('ul[aria-label="Everyone\'s sound and picture"]');
+    const stage = part(view.container, STAGE);
+    expect(stage.querySelector("h2")?.textContent).toBe("Everyone's picture");
+    const mic = button(toolbar(view), "Turn microphone on");
+    const camera = button(toolbar(view), "Turn camera on");
+    expect(mic?.textContent).toBe("Microphone");
+    expect(camera?.textContent).toBe("Camera");
+    expect(mic?.classList.contains("is-off")).toBe(true);
+    const tiles = stage.querySelector('ul[aria-label="Everyone\'s sound and picture"]');
     expect([...tiles!.querySelectorAll(".tile-name")].map((name) => name.textContent)).toEqual([
       "Birch (you)",
       "Mira Facilitator",
@@ -70,14 +91,19 @@ describe("sound and picture for a participant", () => {
     ]);
     expect(tile(view, 4)?.textContent).toContain("Microphone off");
     expect(view.rig!.env.constraints).toEqual([]);
+    // The choice is said in the sound and picture settings, under More.
+    expect((await settings(view)).textContent).toContain(
+      "Your microphone and camera are off until you turn them on.",
+    );
+    expect(view.rig!.env.constraints).toEqual([]);
   });
 
   it("turns the microphone on and off with one button", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
 
-    await view.click(button(section(view), "Turn microphone on"));
+    await view.click(button(toolbar(view), "Turn microphone on"));
     await view.settle();
-    const off = button(section(view), "Turn microphone off");
+    const off = button(toolbar(view), "Turn microphone off");
     expect(off).not.toBeNull();
     expect(off?.classList.contains("is-on")).toBe(true);
     expect(tile(view, 3)?.textContent).toContain("Microphone on");
@@ -85,7 +111,7 @@ describe("sound and picture for a participant", () => {
 
     await view.click(off);
     await view.settle();
-    expect(button(section(view), "Turn microphone on")).not.toBeNull();
+    expect(button(toolbar(view), "Turn microphone on")).not.toBeNull();
     expect(view.rig!.env.liveTracks).toEqual([]);
   });
 
@@ -93,9 +119,9 @@ describe("sound and picture for a participant", () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
     view.rig!.env.captureError = Object.assign(new Error("no"), { name: "NotAllowedError" });
 
-    await view.click(button(section(view), "Turn microphone on"));
+    await view.click(button(toolbar(view), "Turn microphone on"));
     await view.settle();
-    const mic = button(section(view), "Turn microphone on");
+    const mic = button(toolbar(view), "Turn microphone on");
     expect(describedBy(mic)).toBe(
       "The browser did not allow the microphone. You can allow it in the browser's settings for this site.",
     );
@@ -106,56 +132,57 @@ describe("sound and picture for a participant", () => {
   it("in floor mode, refuses the microphone to someone without the floor", async () => {
     view = await renderRoom(PARTICIPANT, { floor_mode: true, may_speak: [1, 2] }, { media: true });
 
-    expect(section(view).textContent).toContain(
-      "Floor mode: only the person who has the floor and the facilitators can speak now.",
-    );
     expect(view.container.querySelector(".room-badges")?.textContent).toContain("Floor mode");
-    await view.click(button(section(view), "Turn microphone on"));
+    await view.click(button(toolbar(view), "Turn microphone on"));
     await view.settle();
-    expect(describedBy(button(section(view), "Turn microphone on"))).toBe(
+    expect(describedBy(button(toolbar(view), "Turn microphone on"))).toBe(
       "Only the person who has the floor and the facilitators can speak now.",
     );
     expect(view.rig!.env.constraints).toEqual([]);
+    expect((await settings(view)).textContent).toContain(
+      "Floor mode: only the person who has the floor and the facilitators can speak now.",
+    );
   });
 
   it("asks when the floor comes, and turns the microphone on only on Yes", async () => {
     view = await renderRoom(PARTICIPANT, { floor_mode: true, may_speak: [1, 2] }, { media: true });
     await view.fire("room_state", roomSnapshot({ version: 2, floor_mode: true, may_speak: [1, 2, 3], floor: floor(3) }));
 
-    const question = section(view).querySelector('[role="group"]');
-    const labelId = question?.getAttribute("aria-labelledby") ?? "";
+    const asked = question(view);
+    expect(asked?.getAttribute("role")).toBe("group");
+    const labelId = asked?.getAttribute("aria-labelledby") ?? "";
     expect(document.getElementById(labelId)?.textContent).toBe("You have the floor. Turn on your microphone?");
     expect(view.rig!.env.constraints).toEqual([]);
     expect(view.rig!.said.map((a) => a.key)).toContain("sayUnmutePrompt");
 
-    await view.click(button(section(view), "Yes, turn it on"));
+    await view.click(button(now(view), "Yes, turn it on"));
     await view.settle();
-    expect(button(section(view), "Turn microphone off")).not.toBeNull();
-    expect(section(view).querySelector('[role="group"]')).toBeNull();
-    expect(document.activeElement).toBe(button(section(view), "Turn microphone off"));
+    expect(button(toolbar(view), "Turn microphone off")).not.toBeNull();
+    expect(question(view)).toBeNull();
+    expect(document.activeElement).toBe(button(toolbar(view), "Turn microphone off"));
   });
 
   it("keeps the microphone off on No", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
     await view.fire("unmute_request", { meeting_id: 7, by: { user_id: 1, name: "Mira" } });
 
-    expect(section(view).textContent).toContain("Mira asks you to turn on your microphone. Turn it on?");
-    await view.click(button(section(view), "No, keep it off"));
-    expect(section(view).querySelector('[role="group"]')).toBeNull();
-    expect(button(section(view), "Turn microphone on")).not.toBeNull();
+    expect(question(view)?.textContent).toContain("Mira asks you to turn on your microphone. Turn it on?");
+    await view.click(button(now(view), "No, keep it off"));
+    expect(question(view)).toBeNull();
+    expect(button(toolbar(view), "Turn microphone on")).not.toBeNull();
     expect(view.rig!.env.constraints).toEqual([]);
   });
 
   it("tells the person a facilitator muted them, until they hide it", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
-    await view.click(button(section(view), "Turn microphone on"));
+    await view.click(button(toolbar(view), "Turn microphone on"));
     await view.settle();
     await view.fire("mute_request", { meeting_id: 7, by: { user_id: 1, name: "Mira" } });
 
-    expect(button(section(view), "Turn microphone on")).not.toBeNull();
-    expect(section(view).textContent).toContain("Mira turned your microphone off.");
-    await view.click(button(section(view), "Hide this message"));
-    expect(section(view).textContent).not.toContain("Mira turned your microphone off.");
+    expect(button(toolbar(view), "Turn microphone on")).not.toBeNull();
+    expect(now(view).textContent).toContain("Mira turned your microphone off.");
+    await view.click(button(now(view), "Hide this message"));
+    expect(now(view).textContent).not.toContain("Mira turned your microphone off.");
   });
 
   it("offers Turn on sound when the browser holds sound back", async () => {
@@ -165,9 +192,9 @@ describe("sound and picture for a participant", () => {
     peerSession(relay, 4, roomSnapshot());
     await view.settle();
 
-    expect(section(view).textContent).toContain("The browser is holding back the meeting's sound");
-    await view.click(button(section(view), "Turn on sound"));
-    expect(button(section(view), "Turn on sound")).toBeNull();
+    expect(now(view).textContent).toContain("The browser is holding back the meeting's sound");
+    await view.click(button(now(view), "Turn on sound"));
+    expect(button(view.container, "Turn on sound")).toBeNull();
     expect(view.rig!.env.autoplayBlocked).toBe(false);
   });
 
@@ -196,19 +223,17 @@ describe("sound and picture for a participant", () => {
 
   it("shows my own camera, and the camera is refused in audio-only mode", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
-    await view.click(button(section(view), "Turn camera on"));
+    await view.click(button(toolbar(view), "Turn camera on"));
     await view.settle();
     expect(tile(view, 3)?.querySelector("video")?.getAttribute("aria-label")).toBe("Your camera");
 
-    await view.click(button(section(view), "Sound and picture settings"));
-    await view.settle();
-    const boxes = section(view).querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    const boxes = (await settings(view)).querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
     await check(boxes[0] ?? null, true); // audio only
     await view.settle();
     expect(tile(view, 3)?.querySelector("video")).toBeNull();
-    await view.click(button(section(view), "Turn camera on"));
+    await view.click(button(toolbar(view), "Turn camera on"));
     await view.settle();
-    expect(describedBy(button(section(view), "Turn camera on"))).toBe("The camera stays off in audio-only mode.");
+    expect(describedBy(button(toolbar(view), "Turn camera on"))).toBe("The camera stays off in audio-only mode.");
   });
 
   it("lists the devices in the settings and unmutes on the floor by choice", async () => {
@@ -219,27 +244,32 @@ describe("sound and picture for a participant", () => {
       { kind: "videoinput", deviceId: "cam-a", label: "" },
       { kind: "audiooutput", deviceId: "out-a", label: "" },
     ];
-    const settings = button(section(view), "Sound and picture settings");
-    expect(settings?.getAttribute("aria-expanded")).toBe("false");
-    await view.click(settings);
+    const more = toolbar(view).querySelector<HTMLButtonElement>('[data-panel="more"]');
+    expect(more?.getAttribute("aria-expanded")).toBe("false");
+    await view.click(more);
     await view.settle();
-    expect(settings?.getAttribute("aria-expanded")).toBe("true");
+    expect(more?.getAttribute("aria-expanded")).toBe("true");
+    const section = part(view.container, "#media-settings");
+    expect(section.querySelector("h3")?.textContent).toBe("Sound and picture settings");
 
-    const labels = [...section(view).querySelectorAll("label")].map((label) => label.textContent);
+    const labels = [...section.querySelectorAll("label")].map((label) => label.textContent);
     expect(labels).toEqual([
       "Microphone",
       "Camera",
       "Speakers or headphones",
       "Audio only: no video, for a weak connection",
+      "None", // the background: blurred or a plain colour, made in this browser
+      "Blur",
+      "Plain colour",
       "Turn my microphone on by itself when I get the floor",
     ]);
-    const microphones = section(view).querySelector<HTMLSelectElement>("select");
+    const microphones = section.querySelector<HTMLSelectElement>("select");
     expect([...microphones!.options].map((o) => o.textContent)).toEqual([
       "The browser's choice",
       "Microphone 1",
       "Microphone 2",
     ]);
-    expect(section(view).textContent).toContain("The devices' names appear once");
+    expect(section.textContent).toContain("The devices' names appear once");
     await act(async () => {
       microphones!.value = "mic-b";
       microphones!.dispatchEvent(new Event("change", { bubbles: true }));
@@ -247,11 +277,11 @@ describe("sound and picture for a participant", () => {
     });
     expect(view.rig!.media.get().local.micDeviceId).toBe("mic-b");
 
-    const boxes = section(view).querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    const boxes = section.querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
     await check(boxes[1] ?? null, true);
     await view.fire("room_state", roomSnapshot({ version: 2, floor: floor(3) }));
-    expect(section(view).querySelector('[role="group"]')).toBeNull();
-    expect(button(section(view), "Turn microphone off")).not.toBeNull();
+    expect(question(view)).toBeNull();
+    expect(button(toolbar(view), "Turn microphone off")).not.toBeNull();
     expect(view.rig!.env.constraints.at(-1)).toEqual({
       audio: expect.objectContaining({ deviceId: { exact: "mic-b" } }),
     });
@@ -260,19 +290,22 @@ describe("sound and picture for a participant", () => {
   it("says so when the browser cannot carry sound and picture", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: "unsupported" });
 
-    expect(section(view).textContent).toContain("This browser cannot carry sound and picture here.");
     expect(button(view.container, "Turn microphone on")).toBeNull();
+    expect(button(view.container, "Turn camera on")).toBeNull();
     expect(button(view.container, "Raise hand")).not.toBeNull();
+    expect((await settings(view)).textContent).toContain("This browser cannot carry sound and picture here.");
   });
 
   it("is gone when the person leaves, with every track stopped", async () => {
     view = await renderRoom(PARTICIPANT, {}, { media: true });
-    await view.click(button(section(view), "Turn microphone on"));
-    await view.click(button(section(view), "Turn camera on"));
+    await view.click(button(toolbar(view), "Turn microphone on"));
+    await view.click(button(toolbar(view), "Turn camera on"));
     await view.settle();
+    expect(view.rig!.env.liveTracks).toHaveLength(2);
 
     await view.click(button(view.container, "Leave the meeting"));
-    expect(view.container.querySelector("#media")).toBeNull();
+    expect(view.container.querySelector(STAGE)).toBeNull();
+    expect(view.container.querySelector(TOOLBAR)).toBeNull();
     expect(view.rig!.env.liveTracks).toEqual([]);
     expect(view.rig!.env.connections.every((pc) => pc.closed)).toBe(true);
   });
@@ -359,6 +392,7 @@ describe("sound and picture for a facilitator", () => {
 
   it("mutes one person, or asks them to unmute, from their options", async () => {
     view = await asFacilitator({ people: people({ 4: { mic: true } }) });
+    await openPanel(view, "people");
 
     await view.click(button(view.container, "Options for Heron"));
     expect(button(view.container, "Ask Heron to turn on their microphone")).toBeNull();
@@ -373,6 +407,7 @@ describe("sound and picture for a facilitator", () => {
 
   it("does not offer to ask someone who may not speak now", async () => {
     view = await asFacilitator({ floor_mode: true, may_speak: [1, 2] });
+    await openPanel(view, "people");
     await view.click(button(view.container, "Options for Birch"));
     expect(button(view.container, "Ask Birch to turn on their microphone")).toBeNull();
     expect(button(view.container, "Mute Birch's microphone")).toBeNull();

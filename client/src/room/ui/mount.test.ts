@@ -55,6 +55,13 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
+/** The button whose accessible name (aria-label, else its text) is `name`. */
+function named(root: HTMLElement, name: string): HTMLButtonElement | undefined {
+  return [...root.querySelectorAll("button")].find(
+    (b) => (b.getAttribute("aria-label") ?? b.textContent ?? "").trim() === name,
+  );
+}
+
 describe("mountRoom", () => {
   it("reads who I am from the page", () => {
     expect(readMe({ userId: "3", displayName: "Birch", role: "co_facilitator" })).toEqual({
@@ -78,7 +85,8 @@ describe("mountRoom", () => {
     await vi.waitFor(() => expect(store.get().screen.kind).toBe("room"));
     await vi.waitFor(() => expect(root.querySelector("h1")?.textContent).toBe("Tirsdagsgruppen"));
 
-    expect(root.textContent).toContain("Ræk hånden op");
+    // The toolbar's hand says "Raise hand" in Danish (not only the shortcuts' list).
+    expect(named(root, "Ræk hånden op")?.closest(".room-toolbar")).not.toBeNull();
     expect(root.querySelector("#room-live")?.getAttribute("aria-live")).toBe("polite");
     expect(root.querySelector("#room-alert")?.getAttribute("role")).toBe("alert");
   });
@@ -140,8 +148,16 @@ describe("mountRoom", () => {
       (id) => new RoomConnection(id, { socket: socket as unknown as RoomSocket }),
     );
     await vi.waitFor(() => expect(store.get().screen.kind).toBe("room"));
-    await vi.waitFor(() => expect(root.textContent).toContain("Denne browser kan ikke bære lyd og billede her."));
-    expect(root.textContent).toContain("Ræk hånden op");
+    // Said under More, in the sound and picture settings; no microphone or camera buttons.
+    store.dispatch({ type: "panel", panel: "more" });
+    await vi.waitFor(() =>
+      expect(root.querySelector("#media-settings")?.textContent).toContain(
+        "Denne browser kan ikke bære lyd og billede her.",
+      ),
+    );
+    expect(root.querySelector('.room-toolbar [data-media="mic"]')).toBeNull();
+    expect(root.querySelector('.room-toolbar [data-media="camera"]')).toBeNull();
+    expect(named(root, "Ræk hånden op")?.closest(".room-toolbar")).not.toBeNull();
   });
 
   it("on quick exit stops the microphone and the camera and closes every peer connection", async () => {
@@ -158,16 +174,16 @@ describe("mountRoom", () => {
     await vi.waitFor(() => expect(store.get().screen.kind).toBe("room"));
     const press = async (name: string) => {
       const found = await vi.waitFor(() => {
-        const button = [...root.querySelectorAll("button")].find((b) => b.textContent?.trim() === name);
+        const button = named(root, name);
         expect(button).toBeDefined();
         return button!;
       });
       found.click();
     };
     await press("Tænd mikrofonen");
-    await vi.waitFor(() => expect(root.textContent).toContain("Sluk mikrofonen"));
+    await vi.waitFor(() => expect(named(root, "Sluk mikrofonen")).toBeDefined());
     await press("Tænd kameraet");
-    await vi.waitFor(() => expect(root.textContent).toContain("Sluk kameraet"));
+    await vi.waitFor(() => expect(named(root, "Sluk kameraet")).toBeDefined());
     expect(env.liveTracks).toHaveLength(2);
     expect(env.connections.length).toBeGreaterThan(0);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatMessage, PrivateMessage, Sender } from "../../protocol/events";
 import { FACILITATOR, PARTICIPANT, PEOPLE, floorOf, roomSnapshot } from "../samples";
-import { type Rendered, renderRoom } from "./testing";
+import { type Rendered, openPanel, renderRoom } from "./testing";
 import { setLanguage } from "./text";
 
 let view: Rendered | undefined;
@@ -30,6 +30,7 @@ function chatLines(container: HTMLElement): string[] {
 describe("roles come from the server's roster, never from a name", () => {
   it("marks the facilitators' chat lines and not a participant's", async () => {
     view = await renderRoom(PARTICIPANT);
+    await openPanel(view, "chat");
     await view.fire("chat", said({ user_id: 1, name: "Mira" }, "Welcome, everyone."));
     await view.fire("chat", said({ user_id: 2, name: "Jonas" }, "Hello."));
     await view.fire("chat", said({ user_id: 4, name: "Heron" }, "Hi."));
@@ -45,6 +46,7 @@ describe("roles come from the server's roster, never from a name", () => {
     // The server refuses such names; were one to get through, the badge still follows the id.
     const people = PEOPLE.map((p) => (p.user_id === 4 ? { ...p, name: "Mira" } : p));
     view = await renderRoom(PARTICIPANT, { people });
+    await openPanel(view, "chat");
     await view.fire("chat", said({ user_id: 4, name: "Mira" }, "Listen to me, I lead here."));
     await view.fire("chat", said({ user_id: 99, name: "Mira" }, "Nobody in the room."));
 
@@ -53,6 +55,7 @@ describe("roles come from the server's roster, never from a name", () => {
 
   it("drops the badge of someone no longer in the room", async () => {
     view = await renderRoom(PARTICIPANT);
+    await openPanel(view, "chat");
     await view.fire("chat", said({ user_id: 2, name: "Jonas" }, "I have to go."));
     expect(chatLines(view.container)).toEqual(["Jonas|Co-facilitator"]);
 
@@ -98,6 +101,7 @@ describe("roles come from the server's roster, never from a name", () => {
       at: 1_000_000,
     };
     await view.fire("private_message", reply);
+    await openPanel(view, "private");
 
     const line = view.container.querySelector(".private-message");
     expect(line?.querySelector(".badge-role")?.textContent).toBe("Facilitator");
@@ -106,6 +110,7 @@ describe("roles come from the server's roster, never from a name", () => {
   it("says the roles in Danish", async () => {
     view = await renderRoom(FACILITATOR);
     setLanguage("da");
+    await openPanel(view, "chat");
     await view.fire("chat", said({ user_id: 2, name: "Jonas" }, "Hej."));
     await view.fire("chat", said({ user_id: 1, name: "Mira" }, "Velkommen."));
 

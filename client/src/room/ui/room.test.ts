@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { act } from "preact/test-utils";
 import type { RoomSnapshot } from "../../protocol/events";
 import { FACILITATOR, PARTICIPANT, facilitatorSnapshot, roomSnapshot } from "../samples";
-import { type Rendered, button, headings, renderRoom } from "./testing";
+import { type Rendered, TOOLBAR, button, headings, openPanel, renderRoom } from "./testing";
 
 let view: Rendered | undefined;
 
@@ -198,7 +198,8 @@ describe("a participant in the room", () => {
 
   it("writes in the chat with a counter; Enter sends", async () => {
     view = await renderRoom(PARTICIPANT);
-    const box = view.container.querySelector<HTMLTextAreaElement>("textarea")!;
+    await openPanel(view, "chat");
+    const box = view.container.querySelector<HTMLTextAreaElement>("#chat textarea")!;
     expect(box.maxLength).toBe(1000);
 
     await typeInto(box, "Hello all");
@@ -214,6 +215,7 @@ describe("a participant in the room", () => {
 
   it("cannot write when the chat is off, and says so", async () => {
     view = await renderRoom(PARTICIPANT, { chat_enabled: false });
+    await openPanel(view, "chat");
 
     const box = view.container.querySelector<HTMLTextAreaElement>("#chat textarea")!;
     expect(box.disabled).toBe(true);
@@ -222,6 +224,7 @@ describe("a participant in the room", () => {
 
   it("sees chat messages come and go, with no delete buttons", async () => {
     view = await renderRoom(PARTICIPANT);
+    await openPanel(view, "chat");
     const from = { user_id: 4, name: "Heron" };
     await view.dispatch({
       type: "server",
@@ -244,6 +247,7 @@ describe("a participant in the room", () => {
   it("writes privately to the facilitators and sends a discreet signal", async () => {
     view = await renderRoom(PARTICIPANT);
     view.answer(() => ({ ok: true, data: { id: "p9" } }));
+    await openPanel(view, "private");
     const box = view.container.querySelector<HTMLTextAreaElement>("#private textarea")!;
     await typeInto(box, "Can we go slower?");
     await act(async () => {
@@ -309,8 +313,14 @@ describe("a participant in the room", () => {
     view = await renderRoom(PARTICIPANT);
 
     expect(headings(view.container)).not.toContain("Facilitator tools");
+    expect(view.container.querySelector(`${TOOLBAR} [data-panel="facilitator"]`)).toBeNull();
+    // The people panel (shown by default) has no queue tools and no one's options.
+    expect(view.container.querySelector("#people")).not.toBeNull();
     expect(button(view.container, "Next speaker")).toBeNull();
     expect(button(view.container, "Options for Heron")).toBeNull();
+    // Nor does asking for the tools' panel show them.
+    await openPanel(view, "facilitator");
+    expect(headings(view.container)).not.toContain("Facilitator tools");
   });
 });
 
@@ -352,6 +362,7 @@ describe("a facilitator in the room", () => {
 
   it("runs the queue: next speaker, move, give the floor", async () => {
     view = await asFacilitator({ queue: [3, 4] });
+    await openPanel(view, "people");
 
     await view.click(button(view.container, "Next speaker"));
     await view.click(button(view.container, "Move Heron up"));
@@ -390,6 +401,7 @@ describe("a facilitator in the room", () => {
 
   it("cannot remove or mute another facilitator", async () => {
     view = await asFacilitator();
+    await openPanel(view, "people");
     await view.click(button(view.container, "Options for Jonas"));
 
     expect(button(view.container, "Remove Jonas from the meeting")).toBeNull();
@@ -439,9 +451,11 @@ describe("a facilitator in the room", () => {
       now: 0,
     });
 
+    await openPanel(view, "chat");
     await view.click(button(view.container, "Delete message from Heron"));
 
     expect(view.sent).toEqual([["delete_chat", { message_id: "m3" }]]);
+    await openPanel(view, "facilitator");
     const row = [...view.container.querySelectorAll(".balance tbody tr")].map(
       (tr) => tr.textContent,
     );

@@ -16,7 +16,7 @@ import type { RoomSnapshot, ServerEvent, ServerEvents } from "../../protocol/eve
 import type { Announcement } from "../changes";
 import { type ConnectionLike, connectRoom } from "../controller";
 import { RoomMedia } from "../media";
-import { type Me, type RoomAction, RoomStore } from "../model";
+import { type Me, type Panel, type RoomAction, RoomStore } from "../model";
 import { roomSnapshot } from "../samples";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
@@ -277,6 +277,29 @@ export async function renderRoom(
       container.remove();
     },
   };
+}
+
+/**
+ * Open one of the room's panels, as its toolbar button does. Only one panel is in the page at a
+ * time (jsdom has no stylesheet to hide the others): a test that needs the chat, the private
+ * line, the people, the facilitator's tools or "More" opens it first.
+ */
+export async function openPanel(view: Pick<Rendered, "store">, panel: Panel | null): Promise<void> {
+  await act(() => view.store.dispatch({ type: "panel", panel }));
+}
+
+/** Where things are in the room: the toolbar, what needs the person now, the stage. */
+export const TOOLBAR = ".room-toolbar";
+export const NOW = '[data-testid="room-now"]';
+export const STAGE = "#stage";
+
+/** A part of the page that must be there: a clear failure instead of a null further on. */
+export function part(container: Element, selector: string): HTMLElement {
+  const found = container.querySelector<HTMLElement>(selector);
+  if (!found) {
+    throw new Error(`nothing matches ${selector}`);
+  }
+  return found;
 }
 
 /** The button whose accessible name (aria-label, else text) is `name`. */
