@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Route,
+    expect,
+)
 
 from tests.live_server import DEMO_PASSWORD, LiveServer
 
@@ -268,6 +276,26 @@ def go_to_the_room(someone: Person, meeting_id: int, *, accept: bool) -> Page:
         someone.submit()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting_id}/room$"))
     return page
+
+
+ROOM_PANELS = ("chat", "people", "private", "facilitator", "more")
+
+
+def panel_button(page: Page, panel: str) -> Locator:
+    """The room toolbar's button for one panel, by its ``data-panel``: chat, people, private,
+    facilitator (a facilitator's tools) or more."""
+    assert panel in ROOM_PANELS, f"no panel {panel!r} in the room"
+    return page.locator(f'.room-toolbar [data-panel="{panel}"]')
+
+
+def open_panel(page: Page, panel: str) -> Locator:
+    """Open one of the room's panels from its toolbar button (one panel is open at a time),
+    unless it is open already; returns the button."""
+    control = panel_button(page, panel)
+    if control.get_attribute("aria-expanded") != "true":
+        control.click()
+    expect(control).to_have_attribute("aria-expanded", "true")
+    return control
 
 
 def user_id_of(page: Page) -> int:

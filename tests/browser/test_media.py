@@ -37,6 +37,7 @@ from tests.browser.helpers import (
     assert_accessible,
     assert_fits,
     go_to_the_room,
+    open_panel,
     person,
     user_id_of,
     write_voice,
@@ -174,7 +175,8 @@ class Member:
         return self.page.get_by_role("button", name=name, exact=True)
 
     def tile(self, other: Member) -> Locator:
-        return self.page.locator(f'#media li.tile[data-user-id="{other.user_id}"]')
+        """``other``'s tile on this page's stage (the gallery, the strip or shown large)."""
+        return self.page.locator(f'#stage li.tile[data-user-id="{other.user_id}"]')
 
 
 def wait_until(
@@ -249,8 +251,8 @@ def test_three_members_hear_each_other_and_floor_mode_decides_who_is_heard(
     for member in everyone:
         page = member.page
         expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
-        media = page.get_by_role("region", name="Sound and picture")
-        tiles = media.get_by_role("list", name="Everyone's sound and picture")
+        stage = page.get_by_role("region", name="Everyone's picture")
+        tiles = stage.get_by_role("list", name="Everyone's sound and picture")
         expect(tiles.get_by_role("listitem")).to_have_count(3)
         expect(member.button("Turn camera on")).to_be_visible()
         assert member.watch("trackStates") == [], "nothing is captured before a click"
@@ -295,6 +297,7 @@ def test_three_members_hear_each_other_and_floor_mode_decides_who_is_heard(
     expect(fac.get_by_test_id("floor-mode-status")).to_contain_text("Floor mode is on")
     for participant in (birch, heron):
         expect(participant.button("Turn microphone on")).to_be_visible()  # turned off
+        open_panel(participant.page, "more")  # the hint is with the sound and picture settings
         expect(participant.page.locator(".floor-mode-hint")).to_be_visible()
         expect(facilitator.tile(participant).get_by_test_id("tile-mic")).to_have_text(
             "Microphone off"
@@ -306,13 +309,15 @@ def test_three_members_hear_each_other_and_floor_mode_decides_who_is_heard(
     )
 
     # The floor goes to Birch: the room asks, and only a click turns the microphone on.
+    open_panel(fac, "people")
     fac.get_by_role("button", name="Options for Birch").click()
     fac.get_by_role("button", name="Give the floor to Birch").click()
     question = birch.page.get_by_role("group", name="You have the floor. Turn on your microphone?")
     expect(question).to_be_visible()
     expect(birch.button("Turn microphone on")).to_be_visible()
-    birch.button("Sound and picture settings").click()
-    expect(birch.page.get_by_label("Microphone", exact=True)).to_be_visible()
+    open_panel(birch.page, "more")
+    settings = birch.page.get_by_role("region", name="Sound and picture settings")
+    expect(settings.get_by_label("Microphone", exact=True)).to_be_visible()
     assert_accessible(birch.page, "room with the question and the settings open")
     question.get_by_role("button", name="Yes, turn it on").click()
     expect(birch.button("Turn microphone off")).to_be_visible()

@@ -2,7 +2,9 @@
 open demo meeting, each in their own browser. The agreement, the lobby and admission, raised
 hands and the next speaker, a check-in round with a pass, chat with a deletion, a discreet signal,
 and two quick exits (the button, and Shift pressed three times): the page is replaced, the socket
-closes and the facilitator sees the person gone. axe checks each screen."""
+closes and the facilitator sees the person gone. Each control is used where the room puts it: the
+hand and the mic in the toolbar, "It's your turn" and "I'm done speaking" at the top, the rest in
+the panel it belongs to, opened from the toolbar (one at a time). axe checks each screen."""
 
 from __future__ import annotations
 
@@ -25,9 +27,10 @@ from tests.browser.helpers import (
     assert_quick_exit_uncovered,
     assert_replaced_by_the_neutral_site,
     log_in,
+    open_panel,
+    panel_button,
     path_of,
     press_shift_three_times,
-    screenshot,
 )
 from tests.live_server import LiveServer
 
@@ -64,8 +67,15 @@ def words(page: Page) -> dict[str, str]:
 
 
 def here_now(page: Page) -> Locator:
-    """The list of people in the room."""
+    """The list of people in the room (in the People panel: a participant's side column shows
+    it when no other panel is open, a facilitator opens it)."""
     return page.get_by_role("region", name=re.compile(r"^Here now"))
+
+
+def your_turn(page: Page) -> Locator:
+    """ "It's your turn" at the top of the room, with its "I'm done" and "Pass" (the toolbar's
+    hand says "Pass" too on that turn)."""
+    return page.get_by_role("group", name=words(page)["your turn"], exact=True)
 
 
 def floor_holder(page: Page) -> Locator:
@@ -128,11 +138,12 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     fac.get_by_role("button", name="Admit everyone").click()
     for page in (heron, juniper):
         expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
+    expect(fac.get_by_role("region", name="Lobby (0 waiting)")).to_be_visible()
+    open_panel(fac, "people")
     expect(here_now(fac)).to_have_accessible_name("Here now (4)")
     for name in PARTICIPANTS.values():
         expect(here_now(fac)).to_contain_text(name)
     expect(here_now(birch)).to_contain_text(FACILITATOR)
-    expect(fac.get_by_role("region", name="Lobby (0 waiting)")).to_be_visible()
     assert_accessible(birch, "room, participant")
     expect(juniper.locator("html")).to_have_attribute("lang", "da")
     assert_accessible(juniper, "room, participant, Danish")
@@ -165,6 +176,7 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     expect(fac.get_by_text("Nobody has the floor.")).to_be_visible()
 
     # --- a check-in round, with a pass -------------------------------------------------------
+    open_panel(fac, "facilitator")
     fac.get_by_label("Kind of round").select_option(label="Check-in round")
     fac.get_by_label("Who starts").select_option(label="Birch")
     fac.get_by_role("button", name="Start the round").click()
@@ -173,7 +185,8 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     expect(floor_holder(birch)).to_have_text("It's your turn")
     expect(floor_holder(heron)).to_have_text("It's Birch's turn")
     assert_accessible(birch, "room, participant, in a round")
-    birch.get_by_role("button", name="I'm done", exact=True).click()
+    your_turn(birch).get_by_role("button", name="I'm done", exact=True).click()
+    open_panel(fac, "people")  # the round's order
     steps_done = fac.locator(".round-order li.done")
     expect(steps_done).to_have_count(1)
     passed = ""
@@ -185,20 +198,23 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
         expect(floor_holder(turn)).to_have_text(said["your turn"])
         if not passed and name in people:
             passed = name
-            turn.get_by_role("button", name=said["pass"], exact=True).click()
+            your_turn(turn).get_by_role("button", name=said["pass"], exact=True).click()
         else:
-            turn.get_by_role("button", name=said["done"], exact=True).click()
+            your_turn(turn).get_by_role("button", name=said["done"], exact=True).click()
         if step < 4:
             expect(steps_done).to_have_count(step)
     expect(fac.locator(".round")).to_have_count(0)
     assert passed, "a participant passed"
     # Passing is allowed and never counted as a turn: Heron spoke once, before the round.
     turns = {"Birch": 2, "Heron": 1, "Juniper": 1, passed: {"Heron": 1, "Juniper": 0}[passed]}
+    open_panel(fac, "facilitator")
     balance = fac.get_by_role("table", name="Speaking balance")
     for name, count in turns.items():
         expect(balance.get_by_role("row", name=re.compile(rf"^{name} {count} "))).to_be_visible()
 
     # --- chat, and a deletion ----------------------------------------------------------------
+    for page in (fac, birch, heron, juniper):
+        open_panel(page, "chat")
     juniper.get_by_label("Besked til alle").fill("Hello, everyone.")
     juniper.get_by_label("Besked til alle").press("Enter")
     for page in (fac, birch, heron, juniper):
@@ -214,6 +230,8 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
         expect(page.locator(".chat-log")).to_contain_text("Hello, everyone.")
         # What was said lives in page memory only: no browser storage, no Cache Storage.
         assert_nothing_stored(page, "the room after chat")
+    assert_accessible(fac, "room, facilitator, chat")
+    assert_accessible(juniper, "room, participant, chat, Danish")
 
     # The facilitator's line carries the role the server gives, a participant's none (issue 22).
     fac.get_by_label("Message to everyone").fill("Thank you both.")
@@ -226,16 +244,19 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
         expect(junipers.locator(".badge-role")).to_have_count(0)
 
     # --- a discreet signal to the facilitators ------------------------------------------------
+    open_panel(heron, "private")
     heron.get_by_role("button", name="I need a break").click()
     expect(heron.get_by_text("The facilitators got your signal.")).to_be_visible()
+    open_panel(fac, "private")
     signals = fac.get_by_role("list", name="Signals from participants")
     expect(signals).to_contain_text("I need a break")
     expect(signals).to_contain_text("Heron")
+    # A participant's own private line shows nobody's signals.
+    open_panel(birch, "private")
+    expect(birch.get_by_role("region", name="Private line to the facilitators")).to_be_visible()
     expect(birch.get_by_role("list", name="Signals from participants")).to_have_count(0)
-    assert_accessible(fac, "room, facilitator, chat and a signal")
-    assert_accessible(heron, "room, participant, chat and a signal")
-    screenshot(birch, "room-participant")
-    screenshot(fac, "room-facilitator")
+    assert_accessible(fac, "room, facilitator, a signal")
+    assert_accessible(heron, "room, participant, a signal")
 
     # --- the room on a phone ----------------------------------------------------------------
     assert_quick_exit_uncovered(birch, "room")
@@ -243,16 +264,27 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     assert_quick_exit_uncovered(birch, "room at 360 px")
     assert_fits(birch, 360, "room")
     expect(birch.get_by_test_id("relay-notice")).to_have_count(0)
-    # The facilitator's phone: the relay notice waits in the tools, below sound and picture.
+    # The people as a sheet over the stage, within the phone's width.
+    open_panel(birch, "people")
+    expect(here_now(birch)).to_be_visible()
+    assert_fits(birch, 360, "room, the people's sheet")
+    assert_quick_exit_uncovered(birch, "room at 360 px, a sheet open")
+    # The facilitator's phone: the relay notice waits in the tools' sheet, not over the stage.
     fac.set_viewport_size({"width": 360, "height": 740})
+    fac.locator("#room-panel").get_by_role("button", name="Close", exact=True).click()
+    expect(panel_button(fac, "private")).to_have_attribute("aria-expanded", "false")
     assert_fits(fac, 360, "room, facilitator")
-    notice = fac.get_by_test_id("relay-notice").bounding_box()
-    media = fac.locator("#media").bounding_box()
-    assert notice and media and notice["y"] > media["y"] + media["height"]
+    expect(fac.get_by_test_id("relay-notice")).not_to_be_visible()
+    expect(fac.locator("#stage")).to_be_visible()
+    open_panel(fac, "facilitator")
+    notice = fac.locator("#room-panel").get_by_test_id("relay-notice")
+    expect(notice).to_be_visible()
+    assert_fits(fac, 360, "room, facilitator, tools open")
     fac.set_viewport_size({"width": 1280, "height": 800})
 
     # --- quick exits: the page is replaced, the socket closes, the facilitator sees it --------
-    # (Back is not pressed here: see test_back_after_a_quick_exit_does_not_reopen_the_room.)
+    # (Back is not pressed here: see test_back_after_a_quick_exit_shows_only_the_log_in_page.)
+    open_panel(fac, "people")
     history = juniper.evaluate("history.length")
     juniper.locator(QUICK_EXIT).click()
     assert_replaced_by_the_neutral_site(juniper, history)
@@ -260,6 +292,7 @@ def test_a_facilitator_and_three_participants_hold_the_demo_meeting(
     expect(here_now(fac)).not_to_contain_text("Juniper")
 
     history = heron.evaluate("history.length")
+    open_panel(heron, "chat")
     heron.get_by_label("Message to everyone").fill("typing")
     heron.get_by_label("Message to everyone").focus()
     press_shift_three_times(heron)
@@ -279,7 +312,8 @@ def test_leave_quickly_is_the_first_tab_stop_in_the_room(
     log_in(facilitator, "facilitator")
     enter_as_facilitator(facilitator, server.demo_meeting_id)
     page = facilitator.page
-    expect(here_now(page)).to_be_visible()
+    # The room is up (without a click: that would move the focus).
+    expect(page.get_by_role("navigation", name="Meeting controls")).to_be_visible()
     assert_quick_exit_first(page, "room")
 
 
@@ -310,7 +344,9 @@ def test_back_after_a_quick_exit_shows_only_the_log_in_page(
     press_shift_three_times(page)
     private = ["Linden", GROUP, "Go to the meeting", "accepted"]
     assert_left_without_a_way_back(page, room_path, history, logged_in=True, private=private)
+    expect(fac.get_by_role("region", name="Lobby (0 waiting)")).to_be_visible()
     expect(fac.get_by_role("button", name="Admit Linden")).to_have_count(0)
+    open_panel(fac, "private")
     signals = fac.get_by_role("list", name="Signals from participants")
     expect(signals).to_contain_text("Linden")
     expect(signals).to_contain_text("Left quickly")

@@ -4,7 +4,8 @@ to a control, then Enter, Space, arrow keys or typing — never a click — and 
 shows a visible focus indicator. Log-in, the dashboard's join link, the agreement, the lobby and
 admission one by one and all at once, raised and lowered hands and the next speaker, a check-in
 round with a pass, chat with a deletion, a discreet signal, and both quick exits (Leave quickly
-reached by Shift+Tab, and Shift pressed three times).
+reached by Shift+Tab, and Shift pressed three times). The room's panels (people, chat, the private
+line, the facilitator's tools) are opened from the toolbar by keyboard too.
 
 The mouse journey is ``test_meeting.py``; this one proves the same meeting works by keyboard."""
 
@@ -21,6 +22,7 @@ from tests.browser.helpers import (
     Person,
     assert_accessible,
     assert_replaced_by_the_neutral_site,
+    panel_button,
     press_shift_three_times,
 )
 from tests.live_server import DEMO_PASSWORD, LiveServer
@@ -109,6 +111,21 @@ def button(page: Page, name: str) -> Locator:
     return page.get_by_role("button", name=name, exact=True)
 
 
+def open_panel_by_keyboard(page: Page, panel: str) -> None:
+    """Tab to the toolbar's button for a panel (by its ``data-panel``) and press Enter, unless
+    the panel is open already (one is open at a time)."""
+    control = panel_button(page, panel)
+    if control.get_attribute("aria-expanded") != "true":
+        press(page, control)
+    expect(control).to_have_attribute("aria-expanded", "true")
+
+
+def your_turn(page: Page) -> Locator:
+    """ "It's your turn" at the top of the room, with its "I'm done" and "Pass" (the toolbar's
+    hand says "Pass" too on that turn)."""
+    return page.get_by_role("group", name=words(page)["your turn"], exact=True)
+
+
 def floor_holder(page: Page) -> Locator:
     return page.get_by_test_id("floor-holder")
 
@@ -163,6 +180,7 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     press(fac, button(fac, "Luk alle ind"))
     for page in (juniper, heron):
         expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)
+    open_panel_by_keyboard(fac, "people")
     expect(here_now(fac)).to_have_accessible_name("Til stede (4)")
     expect(here_now(birch)).to_contain_text(FACILITATOR)
 
@@ -187,6 +205,7 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     expect(fac.locator(".queue-list > li")).to_have_count(0)
 
     # --- a check-in round with a pass: choices by arrow keys and type-ahead -------------------
+    open_panel_by_keyboard(fac, "facilitator")
     kind = fac.get_by_label("Slags runde")
     tab_to(fac, kind)
     fac.keyboard.type("Åbning")
@@ -197,7 +216,8 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     expect(first.locator("option:checked")).to_have_text("Birch")
     press(fac, button(fac, "Start runden"))
     expect(floor_holder(birch)).to_have_text("It's your turn")
-    press(birch, button(birch, "I'm done"))
+    press(birch, your_turn(birch).get_by_role("button", name="I'm done", exact=True))
+    open_panel_by_keyboard(fac, "people")  # the round's order
     # Whose turn it is is read from the facilitator's page once it shows the last turn done.
     steps_done = fac.locator(".round-order li.done")
     pages = {"Birch": birch, "Heron": heron, "Juniper": juniper, FACILITATOR: fac}
@@ -211,13 +231,15 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
         expect(floor_holder(turn)).to_have_text(said["your turn"])
         if name == "Juniper":
             passed = True
-            press(turn, button(turn, said["pass"]))
+            press(turn, your_turn(turn).get_by_role("button", name=said["pass"], exact=True))
         else:
-            press(turn, button(turn, said["done"]))
+            press(turn, your_turn(turn).get_by_role("button", name=said["done"], exact=True))
     expect(fac.locator(".round")).to_have_count(0)
     assert passed, "Juniper passed"
 
     # --- chat, and a deletion by keyboard -----------------------------------------------------
+    for page in (juniper, birch, fac, heron):
+        open_panel_by_keyboard(page, "chat")
     type_into(juniper, juniper.get_by_label("Besked til alle"), "Hej alle sammen.")
     juniper.keyboard.press("Enter")
     type_into(birch, birch.get_by_label("Message to everyone"), "Sorry, wrong window.")
@@ -231,12 +253,15 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
         expect(page.locator(".chat-log")).to_contain_text("Hej alle sammen.")
 
     # --- a discreet signal ----------------------------------------------------------------------
+    open_panel_by_keyboard(juniper, "private")
     press(juniper, button(juniper, "Jeg har brug for en pause"))
     expect(juniper.get_by_text("Gruppelederne har fået dit signal.")).to_be_visible()
+    open_panel_by_keyboard(fac, "private")
     expect(fac.get_by_role("list", name="Signaler fra deltagere")).to_contain_text("Juniper")
     assert_accessible(fac, "room, facilitator, Danish, after a keyboard meeting")
 
     # --- quick exits: three Shifts wherever the focus is, and Leave quickly by Shift+Tab ----
+    open_panel_by_keyboard(fac, "people")
     history = birch.evaluate("history.length")
     tab_to(birch, birch.get_by_label("Message to everyone"))
     birch.keyboard.type("half a thought")
@@ -250,4 +275,5 @@ def test_the_demo_meeting_by_keyboard_alone(new_person: NewPerson, server: LiveS
     assert_replaced_by_the_neutral_site(juniper, history)
     expect(here_now(fac)).to_have_accessible_name("Til stede (2)")
     expect(here_now(fac)).not_to_contain_text("Juniper")
+    open_panel_by_keyboard(heron, "people")
     expect(here_now(heron)).to_have_accessible_name("Here now (2)")

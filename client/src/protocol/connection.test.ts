@@ -9,6 +9,20 @@ class FakeSocket implements RoomSocket {
   active = true;
   sent: Array<[string, unknown]> = [];
   connectCalls = 0;
+  /** How the connection ended: the client's own disconnect, or the transport closed under it. */
+  ended: "disconnect" | "transport" | null = null;
+  reconnecting = true;
+  readonly io = {
+    reconnection: (on: boolean): void => {
+      this.reconnecting = on;
+    },
+    engine: {
+      close: (): void => {
+        this.ended = "transport";
+        this.drop("transport close");
+      },
+    },
+  };
   private handlers = new Map<string, Set<Handler>>();
 
   constructor(
@@ -58,6 +72,7 @@ class FakeSocket implements RoomSocket {
     this.connected = false;
     this.active = false;
     if (was) {
+      this.ended = "disconnect";
       this.fire("disconnect", "io client disconnect");
     }
     return this;
@@ -273,6 +288,12 @@ describe("RoomConnection", () => {
     expect(socket.sent.at(-1)).toEqual(["leave", { meeting_id: 7, quick: true }]);
     expect(connection.state).toBe("disconnected");
     expect(socket.connected).toBe(false);
+    // Not the client's disconnect, which the server may take before the "leave" and drop the
+    // person without telling the facilitators: the transport closes, and stays closed.
+    expect(socket.ended).toBe("transport");
+    expect(socket.reconnecting).toBe(false);
+    const again = await connection.join();
+    expect(again.ok).toBe(false);
   });
 
   it("closing settles a join still waiting for the connection", async () => {

@@ -34,6 +34,8 @@ type Listener = (...args: any[]) => void;
 /** The part of a socket.io-client `Socket` the connection uses (tests pass a fake). */
 export interface RoomSocket extends AckingSocket {
   readonly connected: boolean;
+  /** The manager under the socket: the transport itself (see `leaveQuickly`). */
+  readonly io: { reconnection(on: boolean): unknown; engine?: { close(): unknown } };
   /** False after the server refused the connection (no automatic reconnection then). */
   readonly active: boolean;
   connect(): unknown;
@@ -162,15 +164,29 @@ export class RoomConnection {
   leaveQuickly(): void {
     if (this.socket.connected && !this.closed) {
       void emitWithAck(this.socket, "leave", { meeting_id: this.meetingId, quick: true }, 1);
+      // The transport is closed, not the socket: a socket closed by the client leaves the meeting
+      // on the server at once, and python-socketio may handle that close before the "leave"
+      // just sent (events run in tasks of their own, a disconnect at once), which loses "left
+      // quickly". A dropped transport keeps the place until this "leave", or the quick exit's
+      // beacon, makes the person leave with the facilitators told. The engine sends what is
+      // queued (the "leave") before it closes.
+      this.socket.io.reconnection(false);
+      this.socket.io.engine?.close();
+      this.finish();
+      return;
     }
     this.close();
   }
 
   /** Close for good: no reconnection, no re-join. Safe to call more than once. */
   close(): void {
+    this.finish(() => this.socket.disconnect());
+  }
+
+  private finish(disconnect?: () => void): void {
     this.wantsRoom = false;
     this.closed = true;
-    this.socket.disconnect();
+    disconnect?.();
     this.settleWaiters(failure("closed", "The connection is closed."));
     this.setState("disconnected");
   }

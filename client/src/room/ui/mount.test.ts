@@ -16,6 +16,15 @@ function fakeSocket() {
     disconnect: vi.fn(() => {
       socket.connected = false;
     }),
+    // The quick exit closes the transport under the socket (see RoomConnection.leaveQuickly).
+    io: {
+      reconnection: vi.fn(),
+      engine: {
+        close: vi.fn(() => {
+          socket.connected = false;
+        }),
+      },
+    },
     connect: vi.fn(() => {
       socket.connected = true;
       queueMicrotask(() => handlers.get("connect")?.forEach((h) => h()));
@@ -132,7 +141,8 @@ describe("mountRoom", () => {
 
     quickExit.exit();
 
-    expect(socket.disconnect).toHaveBeenCalled();
+    expect(socket.io.engine.close).toHaveBeenCalled();
+    expect(socket.connected).toBe(false);
     expect(store.get().chat).toEqual([]);
     expect(store.get().room).toBeNull();
     expect(document.body.textContent).not.toContain("secret");
@@ -191,6 +201,6 @@ describe("mountRoom", () => {
 
     expect(env.liveTracks).toEqual([]);
     expect(env.connections.every((pc) => pc.closed)).toBe(true);
-    expect(socket.disconnect).toHaveBeenCalled();
+    expect(socket.io.engine.close).toHaveBeenCalled();
   });
 });
