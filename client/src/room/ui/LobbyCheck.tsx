@@ -7,6 +7,7 @@
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { MediaResult } from "../../media/types";
 import type { MediaView, RoomMedia } from "../media";
 import { useMediaView, useRoom } from "./context";
 import { MediaSettings, problemText } from "./Media";
@@ -24,7 +25,14 @@ function Preview({ stream }: { stream: MediaStream | null }) {
   return (
     <div class="check-preview" data-testid="check-preview">
       {stream ? (
-        <video ref={ref} aria-label={tr("tileYourCamera")} muted autoplay playsInline disablePictureInPicture />
+        <video
+          ref={ref}
+          aria-label={tr("tileYourCamera")}
+          muted
+          autoplay
+          playsInline
+          disablePictureInPicture
+        />
       ) : (
         <span>{tr("checkCameraOff")}</span>
       )}
@@ -35,13 +43,9 @@ function Preview({ stream }: { stream: MediaStream | null }) {
 function Checks({ media, view }: { media: RoomMedia; view: MediaView }) {
   const [problem, setProblem] = useState("");
   const [sound, setSound] = useState("");
-  const run = (ask: Promise<{ ok: boolean }>, device: "mic" | "camera"): void => {
+  const run = (ask: Promise<MediaResult>, device: "mic" | "camera"): void => {
     setProblem("");
-    void ask.then((result) => {
-      if (!result.ok) {
-        setProblem(problemText(result as Parameters<typeof problemText>[0], device));
-      }
-    });
+    void ask.then((result) => setProblem(result.ok ? "" : problemText(result, device)));
   };
   const check = view.check;
   const level = Math.round(check.level * 100);
@@ -70,7 +74,9 @@ function Checks({ media, view }: { media: RoomMedia; view: MediaView }) {
           class="button secondary"
           onClick={() => {
             setSound("");
-            void media.playTestSound().then((result) => setSound(result.ok ? tr("testSoundPlayed") : problemText(result as Parameters<typeof problemText>[0], "mic")));
+            void media.playTestSound().then((result) => {
+              setSound(result.ok ? tr("testSoundPlayed") : problemText(result, "mic"));
+            });
           }}
         >
           {tr("testSound")}
@@ -79,7 +85,15 @@ function Checks({ media, view }: { media: RoomMedia; view: MediaView }) {
       {check.micOn && (
         <div class="level">
           <label for="check-level">{tr("checkLevel")}</label>
-          <meter id="check-level" class="level-meter" min={0} max={100} low={10} value={level} data-testid="level-meter">
+          <meter
+            id="check-level"
+            class="level-meter"
+            min={0}
+            max={100}
+            low={10}
+            value={level}
+            data-testid="level-meter"
+          >
             {level}%
           </meter>
         </div>

@@ -61,6 +61,8 @@ interface ToggleProps {
   onToggle: (on: boolean) => Promise<MediaResult>;
 }
 
+const ICONS = { mic: ["mic", "micOff"], camera: ["camera", "cameraOff"] } as const;
+
 /** A microphone or camera button: its name says what a press does; a refusal shows beside it. */
 function MediaToggle(props: ToggleProps) {
   const errorId = useId();
@@ -81,9 +83,7 @@ function MediaToggle(props: ToggleProps) {
           }
         }}
       >
-        <Icon
-          name={props.kind === "mic" ? (props.on ? "mic" : "micOff") : props.on ? "camera" : "cameraOff"}
-        />
+        <Icon name={ICONS[props.kind][props.on ? 0 : 1]} />
         <span class="toolbar-label">{tr(props.kind === "mic" ? "micShort" : "cameraShort")}</span>
       </button>
       <ProblemLine id={errorId} text={props.problem} />
@@ -171,7 +171,8 @@ function BackgroundChoice({ media, view }: { media: RoomMedia; view: MediaView }
 }
 
 /** Devices, audio only, background and "unmute me when I get the floor". */
-export function MediaSettings({ media, view, inLobby = false }: { media: RoomMedia; view: MediaView; inLobby?: boolean }) {
+export function MediaSettings(props: { media: RoomMedia; view: MediaView; inLobby?: boolean }) {
+  const { media, view, inLobby = false } = props;
   const { devices, local } = view;
   const unnamed = [...devices.microphones, ...devices.cameras].every((device) => !device.label);
   useEffect(() => {
@@ -278,7 +279,9 @@ export function MediaSettingsPart({ media }: { media: RoomMedia }) {
   const quietByFloor = model.room?.floor_mode === true && !view.local.maySpeak;
   return (
     <>
-      {!view.local.mic && !view.local.camera && <p class="hint media-choice">{tr("mediaChoice")}</p>}
+      {!view.local.mic && !view.local.camera && (
+        <p class="hint media-choice">{tr("mediaChoice")}</p>
+      )}
       {quietByFloor && <p class="hint floor-mode-hint">{tr("floorModeHint")}</p>}
       <MediaSettings media={media} view={view} />
     </>
@@ -325,7 +328,11 @@ function WeakConnection({ media, view }: PartProps) {
     <div class="notice notice-warn media-notice" role="group" aria-label={tr("weakConnection")}>
       <p>{tr("weakConnection")}</p>
       <div class="row">
-        <button type="button" class="button primary small" onClick={() => void media.setAudioOnly(true)}>
+        <button
+          type="button"
+          class="button primary small"
+          onClick={() => void media.setAudioOnly(true)}
+        >
           {tr("switchToAudioOnly")}
         </button>
         <button type="button" class="button secondary small" onClick={() => setHidden(true)}>

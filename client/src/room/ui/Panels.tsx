@@ -2,9 +2,9 @@
  * The room's panels, one open at a time (`model.panel`): people and the speaking order, chat,
  * the private line, the facilitator's tools, and "More" (settings, layout, language, stepping
  * out, leaving). On a phone the open panel is a sheet over the stage, above the toolbar; on a
- * wide screen it is the column beside the stage, which shows the people when nothing else is
- * open (a facilitator's tools, for a facilitator). Opening one moves focus to its heading; Escape or Close puts focus back on the
- * toolbar's button.
+ * wide screen it is the column beside the stage, which shows the default when nothing else is
+ * open (a facilitator's tools, a participant's people). Opening one moves focus to its
+ * heading; Escape or Close puts focus back on the toolbar's button.
  */
 
 import { useEffect, useRef } from "preact/hooks";
@@ -20,6 +20,7 @@ import { People } from "./People";
 import { PrivateLine } from "./PrivateLine";
 import { Reactions } from "./Reactions";
 import { Section } from "./Section";
+import { ShortcutsToggle } from "./Shortcuts";
 import { Speaking } from "./Speaking";
 import { Topics } from "./Topics";
 import { LANGUAGE_NAMES, tr, roomLanguage } from "./text";
@@ -72,14 +73,7 @@ function LayoutChoices() {
         />
         {tr("hideSelfLabel")}
       </label>
-      <label class="checkbox">
-        <input
-          type="checkbox"
-          checked={layout.shortcuts}
-          onChange={(event) => layout.set({ shortcuts: event.currentTarget.checked })}
-        />
-        {tr("shortcutsLabel")}
-      </label>
+      <ShortcutsToggle />
       <button
         type="button"
         class="button secondary small"

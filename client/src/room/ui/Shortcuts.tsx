@@ -37,6 +37,21 @@ function typing(target: EventTarget | null): boolean {
   );
 }
 
+/** "Keyboard shortcuts on": in the list of them and under More. */
+export function ShortcutsToggle() {
+  const layout = useLayout();
+  return (
+    <label class="checkbox">
+      <input
+        type="checkbox"
+        checked={layout.shortcuts}
+        onChange={(event) => layout.set({ shortcuts: event.currentTarget.checked })}
+      />
+      {tr("shortcutsLabel")}
+    </label>
+  );
+}
+
 export function Shortcuts() {
   const layout = useLayout();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -107,14 +122,7 @@ export function Shortcuts() {
         ))}
       </dl>
       <p class="hint">{tr("shortcutsNote")}</p>
-      <label class="checkbox">
-        <input
-          type="checkbox"
-          checked={layout.shortcuts}
-          onChange={(event) => layout.set({ shortcuts: event.currentTarget.checked })}
-        />
-        {tr("shortcutsLabel")}
-      </label>
+      <ShortcutsToggle />
       <div class="actions">
         <button type="button" class="button primary" onClick={() => dialog.current?.close()}>
           {tr("close")}

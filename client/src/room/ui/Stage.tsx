@@ -269,7 +269,7 @@ function StageTiles({ view }: { view: MediaView | null }) {
           aria-label={tr("tilesLabel")}
           style={large ? undefined : { gridTemplateColumns: `repeat(${grid.columns}, auto)` }}
         >
-          {rest.map((who) => tile(who, false, large || grid.tileWidth === 0 ? undefined : grid.tileWidth))}
+          {rest.map((who) => tile(who, false, large ? undefined : grid.tileWidth || undefined))}
         </ul>
       </div>
     </section>

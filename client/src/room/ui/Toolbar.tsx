@@ -23,7 +23,8 @@ export function HandButton() {
   const room = model.room;
   const myTurn = isMyTurn(room, model.me.userId);
   const raised = queuePosition(room, model.me.userId) !== null;
-  const [event, label, icon]: ["round_pass" | "lower_hand" | "raise_hand", MessageKey, IconName] = myTurn
+  type Hand = ["round_pass" | "lower_hand" | "raise_hand", MessageKey, IconName];
+  const [event, label, icon]: Hand = myTurn
     ? ["round_pass", "pass", "pass"]
     : raised
       ? ["lower_hand", "lowerHand", "hand"]
@@ -55,11 +56,11 @@ interface PanelButtonProps {
   panel: Panel;
   icon: IconName;
   label: MessageKey;
+  /** What arrived while the panel was closed. */
   count?: number;
-  countLabel?: MessageKey;
 }
 
-function PanelButton({ panel, icon, label, count = 0, countLabel }: PanelButtonProps) {
+function PanelButton({ panel, icon, label, count = 0 }: PanelButtonProps) {
   const model = useModel();
   const { store } = useRoom();
   const open = model.panel === panel;
@@ -75,10 +76,10 @@ function PanelButton({ panel, icon, label, count = 0, countLabel }: PanelButtonP
       >
         <Icon name={icon} />
         <span class="toolbar-label">{tr(label)}</span>
-        {count > 0 && countLabel && (
+        {count > 0 && (
           <span class="toolbar-count">
             <span aria-hidden="true">{count}</span>
-            <span class="visually-hidden">{tr(countLabel, { count })}</span>
+            <span class="visually-hidden">{tr("unreadCount", { count })}</span>
           </span>
         )}
       </button>
@@ -95,9 +96,9 @@ export function Toolbar({ children }: { children?: ComponentChildren }) {
     <nav class="room-toolbar" aria-label={tr("toolbarLabel")}>
       {media && <MediaButtons media={media} />}
       {!facilitating && <HandButton />}
-      <PanelButton panel="chat" icon="chat" label="chatHeading" count={unread.chat} countLabel="unreadCount" />
+      <PanelButton panel="chat" icon="chat" label="chatHeading" count={unread.chat} />
       <PanelButton panel="people" icon="people" label="peopleButton" />
-      <PanelButton panel="private" icon="private" label="privateButton" count={unread.private} countLabel="unreadCount" />
+      <PanelButton panel="private" icon="private" label="privateButton" count={unread.private} />
       {facilitating && <PanelButton panel="facilitator" icon="tools" label="toolsButton" />}
       <PanelButton panel="more" icon="more" label="moreButton" />
       {children}
