@@ -16,7 +16,19 @@ from server.models import Meeting, MeetingStatus, Membership, MembershipStatus, 
 from server.models.types import hash_token
 
 # In code, not in the catalogues: the feed is read by a calendar app, with no request locale.
-NEUTRAL_TITLES = {"da": "Gruppemøde", "en": "Group meeting"}
+# Neutral on purpose: nothing in someone's calendar says what the group is about. In each
+# language's words for "group" and "meeting" (docs/i18n.md).
+NEUTRAL_TITLES = {
+    "ar": "لقاء المجموعة",
+    "cs": "Setkání skupiny",
+    "da": "Gruppemøde",
+    "de": "Gruppentreffen",
+    "en": "Group meeting",
+    "es": "Reunión de grupo",
+    "fr": "Réunion de groupe",
+    "nl": "Groepsbijeenkomst",
+    "uk": "Зустріч групи",
+}
 HISTORY = timedelta(days=30)
 
 

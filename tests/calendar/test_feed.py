@@ -3,9 +3,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from server.calendar.feed import NEUTRAL_TITLES
 from server.extensions import db
 from server.models import MeetingStatus, MembershipStatus, User
 from tests.conftest import Course
@@ -141,3 +143,8 @@ def test_a_deactivated_persons_feed_is_not_found(
     person.active = False
     db.session.commit()
     assert client.get(link).status_code == 404
+
+
+def test_every_language_offered_has_a_neutral_calendar_title(app: Flask) -> None:
+    missing = set(app.config["LANGUAGES"]) - set(NEUTRAL_TITLES)
+    assert not missing, f"no neutral calendar title in {sorted(missing)}"
