@@ -41,6 +41,14 @@ def _roles(name: str, default: str) -> tuple[str, ...]:
     return tuple((default if value is None else value).replace(",", " ").lower().split())
 
 
+def languages_with_catalogues(translations: Path) -> tuple[str, ...]:
+    """English (the source, needing no catalogue) and each language with a server catalogue
+    (``<lang>/LC_MESSAGES/messages.po`` under ``translations``), sorted by code. Looked up once,
+    when this module is imported: a catalogue added later is offered after a restart."""
+    found = {po.parents[1].name for po in translations.glob("*/LC_MESSAGES/messages.po")}
+    return tuple(sorted(found | {"en"}))
+
+
 def database_url(url: str) -> str:
     """psycopg2, never psycopg 3 (it blocks eventlet), whatever the URL says."""
     for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
@@ -73,7 +81,9 @@ class Config:
     GC_FREEZE_SECONDS = 10
     GC_PASS_MS = 25
 
-    LANGUAGES = ("da", "en")
+    # The languages offered (the switch, the browser's Accept-Language, an account's choice):
+    # those with a server catalogue. server/i18n.py names them and orders the switch.
+    LANGUAGES = languages_with_catalogues(Path(__file__).resolve().parent / "translations")
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     DEFAULT_TIMEZONE = "Europe/Copenhagen"

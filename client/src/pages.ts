@@ -10,10 +10,15 @@ import "./styles/stage.css";
 import "./styles/attention.css";
 import "./styles/forms.css";
 import { enhance } from "./enhancements";
+import { loadLanguage, pageLanguage } from "./i18n";
 import { startQuickExit } from "./quick-exit";
 
 // The quick exit first: it must work even if anything after it fails.
 startQuickExit();
+
+// The few words script adds here ("Copied") are shown on clicks only: the page's language can
+// arrive in the background (until then they are English).
+void loadLanguage(pageLanguage());
 
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", () => enhance(document), { once: true });

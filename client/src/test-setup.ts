@@ -9,7 +9,12 @@
  */
 
 import { options } from "preact";
+import { languages, loadLanguage } from "./i18n";
 
 options.requestAnimationFrame = (callback: () => void) => {
   setTimeout(callback, 0);
 };
+
+// A page fetches its language's catalogue before it shows words (room/main.ts, pages.ts); tests
+// render any language at once, so every catalogue is here from the start.
+await Promise.all(languages.map((language) => loadLanguage(language)));

@@ -142,7 +142,7 @@ class GroupForm(FlaskForm):
         _l("Kind"),
         choices=[
             SelectChoice(GroupKind.GROUP.value, _l("Group")),
-            SelectChoice(GroupKind.ONE_TO_ONE.value, _l("One-to-one sessions")),
+            SelectChoice(GroupKind.ONE_TO_ONE.value, _l("One-to-one conversations")),
         ],
         default=GroupKind.GROUP.value,
     )
@@ -210,7 +210,7 @@ class SeriesForm(FlaskForm):
         ],
     )
     lobby_opens_minutes = IntegerField(
-        _l("The waiting room opens this many minutes before"),
+        _l("The lobby opens this many minutes before"),
         default=15,
         validators=[
             InputRequired(message=_l("Give a number.")),

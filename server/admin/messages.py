@@ -30,7 +30,7 @@ REFUSALS = {
     ),
     # Groups
     "timezone": _l("Choose a time zone from the list."),
-    "language": _l("Choose Danish or English."),
+    "language": _l("Choose a language from the list."),
     "capacity_range": _l("Choose between 1 and %(n)d participants.", n=MAX_CAPACITY),
     "one_to_one_capacity": _l(
         "A one-to-one group has exactly one participant: set the capacity to 1."

@@ -29,4 +29,4 @@ class AgreementForm(FlaskForm):
         ],
         render_kw={"rows": 10},
     )
-    auto_admit = BooleanField(_l("Admit participants automatically (no waiting room)"))
+    auto_admit = BooleanField(_l("Let participants in without waiting in the lobby"))

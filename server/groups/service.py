@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import available_timezones
 
+from flask import current_app
 from sqlalchemy import func
 
 from server.extensions import db
@@ -26,7 +27,6 @@ from server.models import (
 )
 from server.records import audit
 
-LANGUAGES = ("da", "en")
 MAX_CAPACITY = 50
 
 
@@ -82,7 +82,7 @@ def check_settings(settings: GroupSettings, group: Group | None = None) -> None:
     """Refuse settings that cannot work; ``group`` is the group being edited, if any."""
     if settings.timezone not in available_timezones():
         raise GroupError("timezone")
-    if settings.language not in LANGUAGES:
+    if settings.language not in current_app.config["LANGUAGES"]:
         raise GroupError("language")
     if not 1 <= settings.capacity <= MAX_CAPACITY:
         raise GroupError("capacity_range")

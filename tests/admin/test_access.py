@@ -149,4 +149,4 @@ def test_every_admin_page_works_in_danish(login_as, course: Course, page: str) -
     db.session.commit()
     response = login_as(course.admin).get(_url(page, course))
     assert response.status_code == 200
-    assert '<html lang="da">' in response.get_data(as_text=True)
+    assert '<html lang="da" dir="ltr">' in response.get_data(as_text=True)

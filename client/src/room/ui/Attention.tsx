@@ -65,7 +65,11 @@ function AttentionBody(props: { entry: Attention; withName: boolean; onSeen?: ()
           !
         </span>
         <span>
-          {props.withName && <strong class="attention-name">{name} </strong>}
+          {props.withName && (
+            <strong class="attention-name">
+              <bdi>{name}</bdi>{" "}
+            </strong>
+          )}
           <strong>{tr("attentionNeedsYou")}</strong> {attentionText(entry)}{" "}
           <span class="attention-when">{tr("attentionAt", { time: clockTime(entry.at) })}</span>
           {props.withName && !reachable && (

@@ -36,7 +36,9 @@ function ChatLog() {
           class={message.from.user_id === model.me.userId ? "chat-message mine" : "chat-message"}
         >
           <p class="chat-meta">
-            <strong>{message.from.name}</strong>
+            <strong>
+              <bdi>{message.from.name}</bdi>
+            </strong>
             <RoleBadge userId={message.from.user_id} />{" "}
             <time class="muted">{clockTime(message.at)}</time>
           </p>

@@ -18,7 +18,7 @@ function Waiting({ who }: { who: LobbyPerson }) {
   return (
     <li class="lobby-entry">
       <span class="person-name">
-        {who.name}
+        <bdi>{who.name}</bdi>
         {!who.connected && <span class="badge badge-muted">{tr("statusDisconnected")}</span>}
       </span>
       <span class="row">

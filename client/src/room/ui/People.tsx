@@ -255,7 +255,7 @@ function PersonRow({ who }: { who: RoomPerson }) {
       <span class="person-mark" aria-hidden="true" />
       <span class="person-main">
         <span class="person-name">
-          {who.name}
+          <bdi>{who.name}</bdi>
           {who.user_id === model.me.userId && <span class="muted"> {tr("youSuffix")}</span>}
         </span>
         <span class="person-badges">

@@ -40,7 +40,9 @@ export function PrivateLog({ lines }: { lines: PrivateMessage[] }) {
           class={line.from.user_id === model.me.userId ? "private-message mine" : "private-message"}
         >
           <p class="chat-meta">
-            <strong>{line.from.user_id === model.me.userId ? tr("you") : line.from.name}</strong>
+            <strong>
+              <bdi>{line.from.user_id === model.me.userId ? tr("you") : line.from.name}</bdi>
+            </strong>
             {line.from.user_id !== model.me.userId && <RoleBadge userId={line.from.user_id} />}{" "}
             <time class="muted">{clockTime(line.at)}</time>
           </p>

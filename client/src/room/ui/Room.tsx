@@ -16,6 +16,14 @@ import { Toolbar } from "./Toolbar";
 import { tr } from "./text";
 import { UnreadContext, useUnreadState } from "./unread";
 
+/**
+ * A name set inside a sentence, kept in its own direction (U+2068 FIRST STRONG ISOLATE …
+ * U+2069): a Latin name in Arabic text, or an Arabic name in English, stays whole and readable.
+ */
+function isolated(name: string): string {
+  return `\u2068${name}\u2069`;
+}
+
 export function Room({ focus }: { focus: boolean }) {
   const model = useModel();
   const { title, leave } = useRoom();
@@ -32,7 +40,9 @@ export function Room({ focus }: { focus: boolean }) {
             <div class="room-title">
               <ScreenHeading id="room-heading" text={title} focus={focus} />
               <p class="room-badges">
-                {me && <span class="badge badge-muted">{tr("youAre", { name: me.name })}</span>}
+                {me && (
+                  <span class="badge badge-muted">{tr("youAre", { name: isolated(me.name) })}</span>
+                )}
                 {room?.locked && <span class="badge badge-warn">{tr("lockedBadge")}</span>}
                 {room?.floor_mode && (
                   <span class="badge badge-muted">{tr("floorModeBadge")}</span>

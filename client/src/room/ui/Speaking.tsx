@@ -137,7 +137,7 @@ function QueueEntry({ userId, index, last }: { userId: number; index: number; la
   return (
     <li class="queue-entry">
       <span class="queue-name">
-        {name}
+        <bdi>{name}</bdi>
         {userId === model.me.userId && <span class="muted"> {tr("youSuffix")}</span>}
         <RoleBadge userId={userId} />
       </span>

@@ -136,7 +136,7 @@ function Tile({ who, mine, view, hasFloor, featured, width }: TileProps) {
       </div>
       <div class="tile-caption">
         <span class="tile-name">
-          {who.name}
+          <bdi>{who.name}</bdi>
           <RoleBadge userId={who.user_id} />
           {mine && <span class="tile-you"> {tr("youSuffix")}</span>}
         </span>

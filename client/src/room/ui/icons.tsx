@@ -19,10 +19,17 @@ const PATHS = {
 
 export type IconName = keyof typeof PATHS;
 
+/**
+ * Icons that point along the line of text ("Pass": an arrow on to the next person): the
+ * stylesheet mirrors them in a right-to-left language (`[dir="rtl"] .icon-directional`).
+ */
+const DIRECTIONAL: ReadonlySet<IconName> = new Set<IconName>(["pass"]);
+
 export function Icon({ name }: { name: IconName }) {
+  const directional = DIRECTIONAL.has(name) ? " icon-directional" : "";
   return (
     <svg
-      class={`icon icon-${name}`}
+      class={`icon icon-${name}${directional}`}
       viewBox="0 0 24 24"
       width="24"
       height="24"

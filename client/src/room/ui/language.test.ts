@@ -1,7 +1,8 @@
 /**
  * Changing the language in the room without a reload (./language.ts): the server's words around
- * the room (header, footer, title, quick exit) are taken from the page in the new language,
- * while the room itself and the quick exit's element (with its listeners) stay.
+ * the room (header, footer, title, quick exit) and the page's direction are taken from the page
+ * in the new language, while the room itself and the quick exit's element (with its listeners)
+ * stay.
  */
 
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -9,36 +10,67 @@ import { adoptChrome, keepRoomOnLanguageChange, switchLanguage } from "./languag
 
 interface Words {
   lang: string;
+  dir: "ltr" | "rtl";
   title: string;
   leave: string;
   skip: string;
   main: string;
   meetings: string;
   safety: string;
-  other: [string, string];
 }
 
 const EN: Words = {
   lang: "en",
+  dir: "ltr",
   title: "Tuesday group · Kreds",
   leave: "Leave quickly",
   skip: "Skip to content",
   main: "Main",
   meetings: "My meetings",
   safety: "Safety and help",
-  other: ["da", "Dansk"],
 };
 
 const DA: Words = {
   lang: "da",
+  dir: "ltr",
   title: "Tirsdagsgruppen · Kreds",
   leave: "Gå lige fra",
   skip: "Gå til indholdet",
   main: "Hovedmenu",
   meetings: "Mine møder",
   safety: "Tryghed og hjælp",
-  other: ["en", "English"],
 };
+
+const AR: Words = {
+  lang: "ar",
+  dir: "rtl",
+  title: "Tuesday group · Kreds",
+  leave: "خروج سريع",
+  skip: "الانتقال إلى المحتوى",
+  main: "القائمة الرئيسية",
+  meetings: "لقاءاتي",
+  safety: "الأمان والمساعدة",
+};
+
+const NAMES: Readonly<Record<string, string>> = { da: "Dansk", en: "English", ar: "العربية" };
+
+/** The header's language switch as base.html writes it: a list and "Change". */
+function languageSwitch(words: Words): string {
+  const options = Object.entries(NAMES)
+    .map(
+      ([code, name]) =>
+        `<option value="${code}" lang="${code}"${code === words.lang ? " selected" : ""}>${name}</option>`,
+    )
+    .join("");
+  return `
+      <form method="post" action="/account/language" class="language-form">
+        <input type="hidden" name="csrf_token" value="token-1">
+        <input type="hidden" name="next" value="/meetings/1/room">
+        <label for="language-choice">Language</label>
+        <select id="language-choice" name="language">${options}</select>
+        <button type="submit">Change</button>
+      </form>`;
+}
 
 /** The body of a page as base.html writes it, around the room. */
 function body(words: Words, room = "<p>the room</p>"): string {
@@ -48,12 +80,7 @@ function body(words: Words, room = "<p>the room</p>"): string {
   <header class="site-header">
     <a class="brand" href="/">Kreds</a>
     <nav aria-label="${words.main}"><ul><li><a href="/">${words.meetings}</a></li></ul></nav>
-    <div class="header-tools">
-      <form method="post" action="/account/language" class="language-form">
-        <input type="hidden" name="csrf_token" value="token-1">
-        <button type="submit" name="language" value="${words.other[0]}" lang="${words.other[0]}">${words.other[1]}</button>
-      </form>
-    </div>
+    <div class="header-tools">${languageSwitch(words)}</div>
   </header>
   <main id="main" tabindex="-1"><div id="room">${room}</div></main>
   <footer class="site-footer"><a href="/safety">${words.safety}</a></footer>`;
@@ -61,7 +88,7 @@ function body(words: Words, room = "<p>the room</p>"): string {
 
 function page(words: Words): Document {
   return new DOMParser().parseFromString(
-    `<!doctype html><html lang="${words.lang}"><head><title>${words.title}</title></head>` +
+    `<!doctype html><html lang="${words.lang}" dir="${words.dir}"><head><title>${words.title}</title></head>` +
       `<body data-language="${words.lang}">${body(words)}</body></html>`,
     "text/html",
   );
@@ -83,12 +110,25 @@ describe("adoptChrome", () => {
     expect(header.ownerDocument).toBe(doc);
     expect(header.querySelector("nav")?.getAttribute("aria-label")).toBe("Hovedmenu");
     expect(header.textContent).toContain("Mine møder");
-    expect(header.querySelector("form.language-form button")?.textContent).toBe("English");
+    expect(header.querySelector<HTMLSelectElement>("form.language-form select")?.value).toBe("da");
     expect(doc.querySelector(".site-footer")?.textContent).toBe("Tryghed og hjælp");
     expect(doc.querySelectorAll(".site-header")).toHaveLength(1);
     expect(doc.querySelectorAll(".site-footer")).toHaveLength(1);
     // Copied, not moved: the parsed page keeps its own.
     expect(fresh.querySelector(".site-header")).not.toBeNull();
+  });
+
+  it("takes the direction too: Arabic turns the page right to left, and back", () => {
+    const doc = page(EN);
+    expect(doc.documentElement.dir).toBe("ltr");
+
+    adoptChrome(doc, page(AR));
+    expect(doc.documentElement.lang).toBe("ar");
+    expect(doc.documentElement.dir).toBe("rtl");
+    expect(doc.getElementById("quick-exit")?.textContent).toBe("خروج سريع");
+
+    adoptChrome(doc, page(DA));
+    expect(doc.documentElement.dir).toBe("ltr");
   });
 
   it("keeps the quick exit's element and its listeners, changing only its words", () => {
@@ -139,17 +179,22 @@ describe("adoptChrome", () => {
   });
 });
 
-describe("the header's language buttons in the room", () => {
+describe("the header's language switch in the room", () => {
+  const lang = document.documentElement.lang;
+
   afterEach(() => {
     document.body.replaceChildren();
+    document.documentElement.lang = lang;
   });
 
-  it("change the language in place instead of sending the form", () => {
+  it("changes the language in place instead of sending the form", () => {
     document.body.innerHTML = body(EN);
+    document.documentElement.lang = "en";
     const change = vi.fn(async () => undefined);
     const stop = keepRoomOnLanguageChange(document, change);
     const form = document.querySelector<HTMLFormElement>("form.language-form")!;
     const submitter = form.querySelector("button")!;
+    form.querySelector("select")!.value = "da";
 
     const event = new SubmitEvent("submit", { bubbles: true, cancelable: true, submitter });
     form.dispatchEvent(event);
@@ -169,6 +214,54 @@ describe("the header's language buttons in the room", () => {
     expect(after.defaultPrevented).toBe(false);
     expect(change).toHaveBeenCalledTimes(1);
   });
+
+  it("reads the language chosen in the list, Arabic included", () => {
+    document.body.innerHTML = body(DA);
+    document.documentElement.lang = "da";
+    const change = vi.fn(async () => undefined);
+    const stop = keepRoomOnLanguageChange(document, change);
+    const form = document.querySelector<HTMLFormElement>("form.language-form")!;
+    form.querySelector("select")!.value = "ar";
+
+    form.requestSubmit(form.querySelector("button"));
+    expect(change).toHaveBeenCalledWith("ar");
+    stop();
+  });
+
+  it("does nothing, and does not reload, when the chosen language is the page's own", () => {
+    document.body.innerHTML = body(EN);
+    document.documentElement.lang = "en";
+    const change = vi.fn(async () => undefined);
+    const stop = keepRoomOnLanguageChange(document, change);
+    const form = document.querySelector<HTMLFormElement>("form.language-form")!;
+    const submitter = form.querySelector("button")!;
+
+    const event = new SubmitEvent("submit", { bubbles: true, cancelable: true, submitter });
+    form.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(change).not.toHaveBeenCalled();
+    stop();
+  });
+
+  it("also works with a button per language: the pressed button's value is the choice", () => {
+    document.body.innerHTML = `
+      <form method="post" action="/account/language" class="language-form">
+        <input type="hidden" name="csrf_token" value="token-1">
+        <button type="submit" name="language" value="da" lang="da">Dansk</button>
+        <button type="submit" name="language" value="ar" lang="ar">العربية</button>
+      </form>`;
+    document.documentElement.lang = "en";
+    const change = vi.fn(async () => undefined);
+    const stop = keepRoomOnLanguageChange(document, change);
+    const form = document.querySelector<HTMLFormElement>("form.language-form")!;
+    const arabic = form.querySelector<HTMLButtonElement>('button[value="ar"]')!;
+
+    const event = new SubmitEvent("submit", { bubbles: true, cancelable: true, submitter: arabic });
+    form.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(change).toHaveBeenCalledWith("ar");
+    stop();
+  });
 });
 
 describe("switchLanguage", () => {
@@ -179,6 +272,7 @@ describe("switchLanguage", () => {
     document.body.replaceChildren();
     document.title = title;
     document.documentElement.lang = lang;
+    document.documentElement.removeAttribute("dir");
     delete document.body.dataset.language;
   });
 

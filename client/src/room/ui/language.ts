@@ -43,6 +43,8 @@ async function remember(doc: Document, language: string): Promise<boolean> {
 export function adoptChrome(doc: Document, fresh: Document): void {
   doc.title = fresh.title;
   doc.documentElement.lang = fresh.documentElement.lang;
+  // Arabic is written right to left: the whole page mirrors (the stylesheets are logical).
+  doc.documentElement.dir = fresh.documentElement.dir || "ltr";
   const language = fresh.body.dataset.language;
   if (language) {
     doc.body.dataset.language = language;
@@ -90,7 +92,11 @@ export async function switchLanguage(
   return true;
 }
 
-/** The header's language buttons, in the room: switch in place instead of reloading. */
+/**
+ * The header's language switch, in the room: switch in place instead of reloading. The chosen
+ * language is the form's `language` as it would be sent (a list and a "Change" button, or a
+ * button per language: the pressed button's value counts, as in a real submission).
+ */
 export function keepRoomOnLanguageChange(
   doc: Document,
   change: (language: string) => Promise<void>,
@@ -100,12 +106,15 @@ export function keepRoomOnLanguageChange(
     if (!(target instanceof HTMLFormElement) || !target.matches("form.language-form")) {
       return;
     }
-    const submitter = event.submitter;
-    const language = submitter instanceof HTMLButtonElement ? submitter.value : "";
+    const chosen = new FormData(target, event.submitter).get("language");
+    const language = typeof chosen === "string" ? chosen : "";
     if (!language) {
       return;
     }
     event.preventDefault();
+    if (language === doc.documentElement.lang) {
+      return; // "Change" on the language the page already speaks: nothing to do.
+    }
     void change(language);
   };
   doc.addEventListener("submit", onSubmit);

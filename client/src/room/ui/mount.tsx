@@ -1,6 +1,7 @@
 /** Puts the room on the page: reads `<div id="room" data-…>`, connects, renders, and cleans up on exit. */
 
 import { render } from "preact";
+import { languageOf, loadLanguage } from "../../i18n";
 import { RoomConnection } from "../../protocol/connection";
 import type { Role } from "../../protocol/events";
 import type { QuickExit } from "../../quick-exit";
@@ -117,6 +118,8 @@ export function mountRoom(
       container,
     );
   const changeLanguage = async (language: string): Promise<void> => {
+    // The new words first, so that the room never renders half in English.
+    await loadLanguage(languageOf(language));
     await switchLanguage(doc, language, (chosen) => {
       setLanguage(chosen);
       root.dataset.language = chosen;

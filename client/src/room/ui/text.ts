@@ -1,15 +1,19 @@
 /**
- * The room's words: the client dictionaries (src/i18n.ts) in the room's language, which the
- * page gives in `<div id="room" data-language>`.
+ * The room's words: the client catalogues (src/i18n/*.json) in the room's language, which the
+ * page gives in `<div id="room" data-language>`. The page loads that language before the room
+ * renders (`loadLanguage`, room/main.ts).
  */
 
-import { type Language, type MessageKey, format, languageOf } from "../../i18n";
+import { type Language, type MessageKey, format, languageOf, languages } from "../../i18n";
+import { LANGUAGE_NAMES as ALL_NAMES } from "../../i18n/languages";
 import type { Announcement } from "../changes";
 
 let language: Language = "en";
 
-/** Each language named in itself, for the switcher. */
-export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: "English", da: "Dansk" };
+/** The languages with a catalogue, each named in itself, for the switcher. */
+export const LANGUAGE_NAMES: Readonly<Partial<Record<Language, string>>> = Object.fromEntries(
+  languages.map((code) => [code, ALL_NAMES[code]]),
+);
 
 export function setLanguage(tag: string | null | undefined): void {
   language = languageOf(tag);

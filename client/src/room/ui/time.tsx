@@ -16,14 +16,18 @@ export function Countdown(props: { until: number; now: number; offset: number })
   );
 }
 
-/** A time of day from server seconds, in the room's language ("14:05"). */
+/**
+ * A time of day from server seconds, in the room's language ("14:05", Danish "14.05"): the
+ * 24-hour clock in every language (Arabic and English would otherwise say "02:05 PM"), with
+ * the separator and digits the language writes.
+ */
 export function clockTime(at: number): string {
   try {
-    // 24-hour clock in English too (en-GB), as in Danish.
-    const locale = roomLanguage() === "en" ? "en-GB" : roomLanguage();
-    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(
-      new Date(at * 1000),
-    );
+    return new Intl.DateTimeFormat(roomLanguage(), {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(at * 1000));
   } catch {
     return "";
   }
