@@ -93,7 +93,18 @@ def group_new() -> str | Response:
             flash(_("The group %(name)s is created.", name=group.name), "info")
             return redirect(url_for("admin.group", group_id=group.id))
     _mark_agreement_language(form)
-    return render_template("admin/group_form.html", form=form, group=None)
+    # With script, the text follows a change of language at once (client/src/enhancements.ts).
+    form.agreement_text.render_kw |= {
+        "data-agreement-defaults": "agreement-defaults",
+        "data-language-field": form.language.id,
+    }
+    defaults = {
+        code: {"text": default_agreement(code), "dir": text_direction(code)}
+        for code in current_app.config["LANGUAGES"]
+    }
+    return render_template(
+        "admin/group_form.html", form=form, group=None, agreement_defaults=defaults
+    )
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])

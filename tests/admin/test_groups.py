@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -82,6 +83,23 @@ def test_the_new_group_form_starts_with_the_danish_agreement(admin_client: Flask
     assert default_agreement("en") not in page
     # Marked as Danish for spelling checkers and screen readers, on an English page.
     assert 'lang="da"' in _agreement_field(page) and 'dir="ltr"' in _agreement_field(page)
+
+
+def test_the_new_group_form_carries_each_languages_default_for_script(
+    admin_client: FlaskClient,
+) -> None:
+    page = admin_client.get("/admin/groups/new").get_data(as_text=True)
+    field = _agreement_field(page)
+    assert 'data-agreement-defaults="agreement-defaults"' in field
+    assert 'data-language-field="language"' in field
+    match = re.search(
+        r'<script type="application/json" id="agreement-defaults">(.*?)</script>', page
+    )
+    assert match
+    defaults = json.loads(match.group(1))
+    assert set(defaults) == set(Config.LANGUAGES)
+    assert defaults["cs"] == {"text": default_agreement("cs"), "dir": "ltr"}
+    assert defaults["ar"] == {"text": default_agreement("ar"), "dir": "rtl"}
 
 
 def test_a_danish_group_gets_the_danish_agreement(admin_client: FlaskClient) -> None:
