@@ -47,8 +47,8 @@ def default_language_of(text: str) -> str | None:
 
 def follow_language(text: str, language: str) -> str:
     """The agreement a new group in ``language`` gets from ``text``: the text as written, unless
-    it is another language's default left untouched (the form showed it before the language was
-    changed), which becomes this language's default."""
-    if language and default_language_of(text) not in (None, language):
+    it is a default left untouched (the form showed one, maybe before the language was changed),
+    which becomes this language's default, exactly as written here."""
+    if language and default_language_of(text) is not None:
         return default_agreement(language)
     return text
