@@ -4,11 +4,12 @@ the browser's, then Danish. Arabic is written right to left: ``text_direction``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
@@ -55,6 +56,14 @@ def text_direction(language: str) -> str:
         return "ltr"
 
 
+def in_language(language: str, caller: Callable[[], str]) -> Markup:
+    """A part of a page in another language than the person's: ``{% call in_language(code) %}``
+    renders its body with that language's translations (a group's agreement and its limits are
+    in the group's language). The body still says ``lang`` and ``dir`` itself."""
+    with force_locale(language):
+        return Markup(caller())
+
+
 def isolate(text: object) -> Markup:
     """A name or number set inside a sentence, isolated from the sentence's direction (a Latin
     name in Arabic text keeps its punctuation on its own side): ``{{ name | isolate }}``. The
@@ -88,6 +97,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.add_template_filter(isolate, "isolate")
     app.add_template_global(text_direction, "text_direction")
+    app.add_template_global(in_language, "in_language")
 
     @app.context_processor
     def language_context() -> dict[str, object]:

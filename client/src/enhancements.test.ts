@@ -235,6 +235,56 @@ describe("enhancements", () => {
     });
   });
 
+  describe("a new group's agreement", () => {
+    const defaults = {
+      da: { text: "Det, der bliver sagt her, bliver her.\nÉn taler ad gangen.", dir: "ltr" },
+      cs: { text: "Co se tady řekne, zůstane tady.\nMluví vždy jen jeden člověk.", dir: "ltr" },
+      ar: { text: "ما يقال هنا يبقى هنا.", dir: "rtl" },
+    };
+
+    function renderGroupForm(text: string): { select: HTMLSelectElement; field: HTMLTextAreaElement } {
+      document.body.innerHTML = `
+        <select id="language"><option value="da" selected>Dansk</option><option value="cs">Čeština</option>
+          <option value="ar">العربية</option><option value="xx">Other</option></select>
+        <textarea id="agreement_text" lang="da" dir="ltr" data-agreement-defaults="agreement-defaults"
+          data-language-field="language"></textarea>
+        <script type="application/json" id="agreement-defaults">${JSON.stringify(defaults)}</script>`;
+      enhance(document);
+      const field = document.getElementById("agreement_text") as HTMLTextAreaElement;
+      field.value = text;
+      return { select: document.getElementById("language") as HTMLSelectElement, field };
+    }
+
+    function choose(select: HTMLSelectElement, language: string): void {
+      select.value = language;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    it("follows the language while it is an untouched default", () => {
+      const { select, field } = renderGroupForm(defaults.da.text);
+      choose(select, "cs");
+      expect(field.value).toBe(defaults.cs.text);
+      expect(field.lang).toBe("cs");
+      choose(select, "ar");
+      expect(field.value).toBe(defaults.ar.text);
+      expect([field.lang, field.dir]).toEqual(["ar", "rtl"]);
+    });
+
+    it("keeps a text the admin edited, and says which language it is for", () => {
+      const edited = `${defaults.da.text}\nVi holder pauser.`;
+      const { select, field } = renderGroupForm(edited);
+      choose(select, "ar");
+      expect(field.value).toBe(edited);
+      expect([field.lang, field.dir]).toEqual(["ar", "rtl"]);
+    });
+
+    it("leaves the field alone for a language it has no default for", () => {
+      const { select, field } = renderGroupForm(defaults.da.text);
+      choose(select, "xx");
+      expect([field.value, field.lang]).toEqual([defaults.da.text, "da"]);
+    });
+  });
+
   it("announces the same message twice in a row", async () => {
     announce("Copied", document);
     await settle();

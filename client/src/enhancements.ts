@@ -7,7 +7,9 @@
  * - `<input type="hidden" data-timezone-field>` gets the browser's IANA time zone;
  * - `<div data-error-summary>` (a form's error summary, `server/templates/macros/forms.html`)
  *   takes the focus as the page loads, and its links move the focus to their field with the
- *   field's label and error in view.
+ *   field's label and error in view;
+ * - `<textarea data-agreement-defaults="id" data-language-field="id">` (a new group's agreement)
+ *   follows a change of the group's language while nobody has edited it.
  */
 
 import { t } from "./i18n";
@@ -27,6 +29,7 @@ export function enhance(doc: Document = document): void {
     doc.addEventListener("click", (event) => void handleCopyClick(event, doc));
     doc.addEventListener("submit", (event) => handleConfirmSubmit(event, doc), true);
     doc.addEventListener("click", (event) => handleErrorSummaryClick(event, doc));
+    doc.addEventListener("change", (event) => handleLanguageChange(event, doc));
   }
   fillTimezoneFields(doc);
   focusErrorSummary(doc);
@@ -228,4 +231,53 @@ function labelOf(field: HTMLElement): HTMLElement | null {
   const labelled =
     field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement;
   return (labelled ? field.labels?.[0] : undefined) ?? field.closest("label");
+}
+
+/** Each language's default agreement and the direction it is written in. */
+type AgreementDefaults = Record<string, { text: string; dir: string }>;
+
+function agreementDefaults(doc: Document, id: string): AgreementDefaults {
+  const block = id ? doc.getElementById(id) : null;
+  try {
+    const parsed: unknown = JSON.parse(block?.textContent ?? "{}");
+    return parsed !== null && typeof parsed === "object" ? (parsed as AgreementDefaults) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A text as a textarea gives it back, for comparing: LF line ends, no space around. */
+function normalisedText(text: string): string {
+  return text.replace(/\r\n?/g, "\n").trim();
+}
+
+/**
+ * The group's language changed: its agreement field says it is written in that language, and
+ * the text becomes that language's default if it still is one of the defaults (the admin has not
+ * edited it). The server does the same for a form sent without script.
+ */
+export function followLanguage(field: HTMLTextAreaElement, language: string, doc: Document = document): void {
+  const defaults = agreementDefaults(doc, field.dataset.agreementDefaults ?? "");
+  const chosen = defaults[language];
+  if (!chosen) {
+    return;
+  }
+  field.lang = language;
+  field.dir = chosen.dir;
+  const text = normalisedText(field.value);
+  if (Object.values(defaults).some((other) => normalisedText(other.text) === text)) {
+    field.value = chosen.text;
+  }
+}
+
+function handleLanguageChange(event: Event, doc: Document): void {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.id) {
+    return;
+  }
+  for (const field of doc.querySelectorAll<HTMLTextAreaElement>("textarea[data-agreement-defaults]")) {
+    if (field.dataset.languageField === select.id) {
+      followLanguage(field, select.value, doc);
+    }
+  }
 }

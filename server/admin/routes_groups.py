@@ -12,6 +12,7 @@ from server.admin import bp
 from server.admin.common import acting_admin, group_or_404
 from server.admin.forms import GroupForm, timezone_choices
 from server.admin.messages import refusal
+from server.agreements import default_agreement, follow_language
 from server.extensions import db
 from server.groups.service import (
     GroupError,
@@ -20,8 +21,8 @@ from server.groups.service import (
     delete_group,
     update_group,
 )
+from server.i18n import text_direction
 from server.models import Group, GroupKind, Meeting, MembershipStatus
-from server.models.groups import DEFAULT_AGREEMENT
 
 # Which form field shows a refusal, so the message appears next to what must change.
 _FIELD_OF = {
@@ -45,6 +46,15 @@ def _settings(form: GroupForm) -> GroupSettings:
     )
 
 
+def _mark_agreement_language(form: GroupForm) -> None:
+    """The agreement is written in the group's language: say so to spelling checkers and screen
+    readers, whatever the language of the admin's interface."""
+    language = form.language.data
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    form.agreement_text.render_kw = {"lang": language, "dir": text_direction(language)}
+
+
 def _show_refusal(form: GroupForm, code: str) -> None:
     db.session.rollback()
     field = getattr(form, _FIELD_OF.get(code, "name"))
@@ -66,7 +76,13 @@ def group_new() -> str | Response:
     form.timezone.choices = timezone_choices(default_zone)
     if not form.is_submitted():
         form.timezone.data = default_zone
-        form.agreement_text.data = DEFAULT_AGREEMENT
+        form.agreement_text.data = default_agreement(form.language.data)
+    else:
+        # The form showed one language's default: if the admin chose another language and left
+        # the text as it was, the group gets that language's default.
+        form.agreement_text.data = follow_language(
+            form.agreement_text.data or "", form.language.data or ""
+        )
     if form.validate_on_submit():
         try:
             group = create_group(_settings(form), acting_admin())
@@ -76,7 +92,19 @@ def group_new() -> str | Response:
             db.session.commit()
             flash(_("The group %(name)s is created.", name=group.name), "info")
             return redirect(url_for("admin.group", group_id=group.id))
-    return render_template("admin/group_form.html", form=form, group=None)
+    _mark_agreement_language(form)
+    # With script, the text follows a change of language at once (client/src/enhancements.ts).
+    form.agreement_text.render_kw |= {
+        "data-agreement-defaults": "agreement-defaults",
+        "data-language-field": form.language.id,
+    }
+    defaults = {
+        code: {"text": default_agreement(code), "dir": text_direction(code)}
+        for code in current_app.config["LANGUAGES"]
+    }
+    return render_template(
+        "admin/group_form.html", form=form, group=None, agreement_defaults=defaults
+    )
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -96,6 +124,7 @@ def group_edit(group_id: int) -> str | Response:
             db.session.commit()
             flash(_("The settings of %(name)s are saved.", name=group.name), "info")
             return redirect(url_for("admin.group", group_id=group.id))
+    _mark_agreement_language(form)
     return render_template("admin/group_form.html", form=form, group=group)
 
 

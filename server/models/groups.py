@@ -6,8 +6,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.agreements import default_agreement
 from server.extensions import db
 from server.models.types import UTCDateTime, string_enum, utcnow
 
@@ -32,13 +34,9 @@ class MembershipStatus(enum.StrEnum):
     REMOVED = "removed"
 
 
-DEFAULT_AGREEMENT = (
-    "What is said here stays here: we do not share who was here or what anyone said.\n"
-    "We do not record, photograph or take screenshots.\n"
-    "I join from a private place, with headphones if others are nearby.\n"
-    "One person speaks at a time; everyone may pass without explaining.\n"
-    "We listen without judging and give feedback with care."
-)
+def _default_agreement(context: DefaultExecutionContext) -> str:
+    """A group made without an agreement starts with the default in its own language."""
+    return default_agreement(context.get_current_parameters().get("language"))
 
 
 class Group(db.Model):  # type: ignore[name-defined]
@@ -51,7 +49,7 @@ class Group(db.Model):  # type: ignore[name-defined]
     capacity: Mapped[int] = mapped_column(default=6)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
     language: Mapped[str] = mapped_column(String(8), default="da")
-    agreement_text: Mapped[str] = mapped_column(Text, default=DEFAULT_AGREEMENT)
+    agreement_text: Mapped[str] = mapped_column(Text, default=_default_agreement)
     # Goes up on every edit: people accept the current version before each meeting.
     agreement_version: Mapped[int] = mapped_column(default=1)
     # Let participants in without waiting in the lobby.

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
+import pytest
 from flask.testing import FlaskClient
 
+from server.agreements import default_agreement
+from server.config import Config
 from server.extensions import db
 from server.models import (
     Acknowledgement,
@@ -50,6 +57,118 @@ def test_an_admin_creates_a_group(admin_client: FlaskClient, course: Course) -> 
     )
     assert group.agreement_text == "We listen." and group.agreement_version == 1
     assert audit_actions() == ["admin.group.create"]
+
+
+def _new_group(client: FlaskClient, language: str, agreement: str) -> Group:
+    """Fill in the new-group form as the admin would: choose the language, send the text."""
+    client.post(
+        "/admin/groups/new",
+        data=_settings(name=f"{language} group", language=language, agreement_text=agreement),
+    )
+    group = db.session.scalar(db.select(Group).where(Group.name == f"{language} group"))
+    assert group is not None
+    return group
+
+
+def _agreement_field(page: str) -> str:
+    """The agreement's textarea tag, with its attributes."""
+    match = re.search(r'<textarea[^>]*id="agreement_text"[^>]*>', page)
+    assert match, "no agreement field on the page"
+    return match.group(0)
+
+
+def test_the_new_group_form_starts_with_the_danish_agreement(admin_client: FlaskClient) -> None:
+    page = html.unescape(admin_client.get("/admin/groups/new").get_data(as_text=True))
+    assert default_agreement("da") in page
+    assert default_agreement("en") not in page
+    # Marked as Danish for spelling checkers and screen readers, on an English page.
+    assert 'lang="da"' in _agreement_field(page) and 'dir="ltr"' in _agreement_field(page)
+
+
+def test_the_new_group_form_carries_each_languages_default_for_script(
+    admin_client: FlaskClient,
+) -> None:
+    page = admin_client.get("/admin/groups/new").get_data(as_text=True)
+    field = _agreement_field(page)
+    assert 'data-agreement-defaults="agreement-defaults"' in field
+    assert 'data-language-field="language"' in field
+    match = re.search(
+        r'<script type="application/json" id="agreement-defaults">(.*?)</script>', page
+    )
+    assert match
+    defaults = json.loads(match.group(1))
+    assert set(defaults) == set(Config.LANGUAGES)
+    assert defaults["cs"] == {"text": default_agreement("cs"), "dir": "ltr"}
+    assert defaults["ar"] == {"text": default_agreement("ar"), "dir": "rtl"}
+
+
+def test_a_danish_group_gets_the_danish_agreement(admin_client: FlaskClient) -> None:
+    # As a browser sends the text it showed: CRLF line ends.
+    group = _new_group(admin_client, "da", default_agreement("da").replace("\n", "\r\n"))
+    assert group.agreement_text == default_agreement("da")
+    assert group.agreement_text.startswith("Det, der bliver sagt her, bliver her")
+
+
+def test_a_czech_group_gets_the_czech_agreement(admin_client: FlaskClient) -> None:
+    # The form showed the Danish default; the admin chose Czech and left the text as it was.
+    # Browsers send a textarea's lines with CRLF.
+    shown = default_agreement("da").replace("\n", "\r\n")
+    group = _new_group(admin_client, "cs", shown)
+    assert group.agreement_text == default_agreement("cs")
+    assert group.agreement_text.startswith("Co se tady řekne, zůstane tady")
+    assert group.agreement_version == 1
+
+
+@pytest.mark.parametrize("language", [code for code in Config.LANGUAGES if code != "en"])
+def test_a_new_group_in_each_language_gets_an_agreement_in_it(
+    admin_client: FlaskClient, language: str
+) -> None:
+    group = _new_group(admin_client, language, default_agreement("da"))
+    assert group.agreement_text == default_agreement(language)
+    assert group.agreement_text != default_agreement("en")
+
+
+def test_an_agreement_the_admin_wrote_is_kept_whatever_the_language(
+    admin_client: FlaskClient,
+) -> None:
+    edited = default_agreement("da") + "\nVi holder pauser."
+    assert _new_group(admin_client, "cs", edited).agreement_text == edited
+
+
+def test_a_refused_form_shows_the_default_of_the_chosen_language(
+    admin_client: FlaskClient,
+) -> None:
+    response = admin_client.post(
+        "/admin/groups/new",
+        data=_settings(name="", language="uk", agreement_text=default_agreement("da")),
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Give the group a name." in page
+    assert default_agreement("uk") in page and default_agreement("da") not in page
+    assert 'lang="uk"' in _agreement_field(page)
+
+
+def test_changing_an_existing_groups_language_keeps_its_agreement(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    group = course.group
+    assert group.agreement_text == default_agreement("da")
+    admin_client.post(f"/admin/groups/{group.id}/edit", data=_settings(group, language="en"))
+    db.session.refresh(group)
+    assert (group.language, group.agreement_text, group.agreement_version) == (
+        "en",
+        default_agreement("da"),
+        1,
+    )
+
+
+def test_an_arabic_groups_agreement_is_edited_right_to_left(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    course.group.language = "ar"
+    db.session.commit()
+    page = admin_client.get(f"/admin/groups/{course.group.id}/edit").get_data(as_text=True)
+    assert 'lang="ar"' in _agreement_field(page) and 'dir="rtl"' in _agreement_field(page)
 
 
 def test_a_time_zone_that_does_not_exist_is_refused(admin_client: FlaskClient) -> None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
+from server.agreements import default_agreement
 from server.extensions import db
 from server.meetings.service import accept, has_accepted, needs_acceptance
 from server.models import Acknowledgement, MeetingStatus, MembershipRole, utcnow
@@ -67,6 +69,7 @@ def test_an_unknown_meeting_is_not_found(participant_client: FlaskClient) -> Non
 def test_a_participant_sees_the_agreement_and_the_limits_of_confidentiality(
     participant_client: FlaskClient, course: Course
 ) -> None:
+    course.group.language = "en"
     course.group.set_agreement("We keep each other's stories.\nPhones face down.")
     db.session.commit()
     html = participant_client.get(entry(course)).get_data(as_text=True)
@@ -77,6 +80,60 @@ def test_a_participant_sees_the_agreement_and_the_limits_of_confidentiality(
     assert "legal duties" in html
     assert "Kreds records nothing" in html
     assert "I accept the agreement for this meeting" in html
+
+
+def _agreement_block(html: str) -> str:
+    """The part of the agreement page in the group's language: the agreement and its limits."""
+    match = re.search(r'<div class="stack" (lang="[^"]*" dir="[^"]*")>(.*?)</div>', html, re.S)
+    assert match, "no agreement block on the page"
+    return match.group(1) + match.group(2)
+
+
+def test_a_danish_groups_agreement_and_limits_are_in_danish_for_an_english_reader(
+    participant_client: FlaskClient, course: Course
+) -> None:
+    assert course.group.language == "da"
+    page = participant_client.get(entry(course)).get_data(as_text=True)
+    block = _agreement_block(page)
+    assert block.startswith('lang="da" dir="ltr"')
+    # The group's agreement (its Danish default) and its limits, in Danish.
+    assert "Det, der bliver sagt her, bliver her" in block
+    assert "Vores aftale" in block
+    assert "Hvad fortroligheden ikke kan dække" in block
+    assert "Der kan sidde en anden i rummet hos et andet medlem" in block
+    assert "Someone else may be in the room" not in page
+    # The rest of the page is in the person's own language.
+    assert '<html lang="en"' in page
+    assert "Before the meeting" in page
+    assert "I accept the agreement for this meeting" in page
+    assert "If you have to leave in a hurry" in page
+
+
+def test_an_english_groups_limits_are_in_english_for_a_danish_reader(
+    login_as, course: Course
+) -> None:  # type: ignore[no-untyped-def]
+    course.group.language = "en"
+    course.participants[0].language = "da"
+    db.session.commit()
+    page = login_as(course.participants[0]).get(entry(course)).get_data(as_text=True)
+    block = _agreement_block(page)
+    assert block.startswith('lang="en" dir="ltr"')
+    assert "Someone else may be in the room with another member" in block
+    assert "Før mødet" in page and "Before the meeting" not in page
+
+
+def test_an_arabic_groups_agreement_is_right_to_left_in_a_left_to_right_page(
+    participant_client: FlaskClient, course: Course
+) -> None:
+    course.group.language = "ar"
+    course.group.set_agreement(default_agreement("ar"))
+    db.session.commit()
+    page = participant_client.get(entry(course)).get_data(as_text=True)
+    block = _agreement_block(page)
+    assert block.startswith('lang="ar" dir="rtl"')
+    assert "ما يقال هنا يبقى هنا" in block
+    assert "ما لا تشمله السرية" in block
+    assert '<html lang="en" dir="ltr"' in page
 
 
 def test_the_agreement_must_be_ticked(participant_client: FlaskClient, course: Course) -> None:
