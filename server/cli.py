@@ -22,8 +22,10 @@ from server.models import (
 
 DEMO_PASSWORD = "kreds-demo-2026"
 DEMO_GROUP = "Demo: Tuesday group"
+# Names as people choose them, with no role in them: the pages show the role beside the name (a
+# badge, or the login name in brackets), so "Mira (facilitator)" or "Admin" would say it twice.
 DEMO_PEOPLE = [
-    ("admin", "Admin", Role.ADMIN, None),
+    ("admin", "Ada", Role.ADMIN, None),
     ("facilitator", "Mira", Role.FACILITATOR, MembershipRole.FACILITATOR),
     ("cofacilitator", "Jonas", Role.FACILITATOR, MembershipRole.CO_FACILITATOR),
     ("p1", "Birch", Role.PARTICIPANT, MembershipRole.PARTICIPANT),
@@ -48,7 +50,8 @@ def create_user(
 
 def seed_demo() -> tuple[Group, Meeting]:
     """A demo group with a facilitator, a co-facilitator and 6 participants, a meeting whose room
-    is open now and five more weekly. Running it again reuses what is there."""
+    is open now and five more weekly. Running it again reuses what is there, with the demo's
+    names."""
     group = db.session.scalar(db.select(Group).where(Group.name == DEMO_GROUP))
     if group is None:
         group = Group(name=DEMO_GROUP, capacity=6, auto_admit=False)
@@ -59,6 +62,9 @@ def seed_demo() -> tuple[Group, Meeting]:
         if user is None:
             user = create_user(login, DEMO_PASSWORD, name, role)
             db.session.flush()
+        elif user.display_name != name:
+            # A demo seeded before the names lost their roles gets today's names.
+            user.display_name = name
         if membership_role and group.membership_of(user.id) is None:
             db.session.add(Membership(group_id=group.id, user_id=user.id, role=membership_role))
     now = utcnow()

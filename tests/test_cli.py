@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.cli import DEMO_PASSWORD
+from server.cli import DEMO_PASSWORD, DEMO_PEOPLE
 from server.extensions import db
 from server.models import Group, Meeting, Role, User
 
@@ -41,3 +41,27 @@ def test_create_admin_refuses_a_short_password(app: Flask) -> None:
         args=["create-admin", "--login", "root", "--password", "short"]
     )
     assert result.exit_code != 0
+
+
+def test_the_demo_names_say_nobody_s_role_or_login(app: Flask) -> None:
+    """The pages show each role beside the name (a badge, or the login in brackets): a demo
+    name like "Mira (facilitator)" or "Admin" would say it twice."""
+    for login, name, role, membership_role in DEMO_PEOPLE:
+        said = name.lower()
+        assert "(" not in said and login not in said, name
+        assert role.value not in said, name
+        assert membership_role is None or membership_role.value.replace("_", "-") not in said
+
+
+def test_seeding_again_puts_back_the_demo_names(app: Flask) -> None:
+    """A demo seeded before the names lost their roles gets today's names."""
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    mira = db.session.scalar(db.select(User).where(User.login == "facilitator"))
+    assert mira is not None
+    mira.display_name = "Mira (facilitator)"
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(mira)
+    assert mira.display_name == "Mira"
+    assert "(facilitator)" not in result.output

@@ -235,8 +235,15 @@ class MoveForm(FlaskForm):
     )
 
 
+def _chosen_id(value: Any) -> int | None:
+    """A person chosen in a select, as an id; None while the select still asks for a choice."""
+    return None if value in (None, "") else int(value)
+
+
 class AddMemberForm(FlaskForm):
-    user_id = SelectField(_l("Person"), coerce=int, choices=[])
+    # Nobody is chosen until the administrator chooses: the list starts with "Choose a person"
+    # (server/admin/routes_members.py), so no one is added because they came first.
+    user_id = SelectField(_l("Person"), coerce=_chosen_id, choices=[], validators=[InputRequired()])
     role = SelectField(
         _l("Role in the group"),
         choices=MEMBERSHIP_ROLE_CHOICES,

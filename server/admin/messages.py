@@ -1,4 +1,5 @@
-"""What the admin area says when a rule refuses a change, and what audit codes mean."""
+"""What the admin area says when a rule refuses a change (the audit log's sentences are in
+server/admin/audit.py)."""
 
 from __future__ import annotations
 
@@ -69,31 +70,3 @@ REFUSALS = {
 
 def refusal(code: str) -> str:
     return str(REFUSALS.get(code, _l("This change is not possible.")))
-
-
-ACTIONS = {
-    "admin.user.create": _l("Person created"),
-    "admin.user.update": _l("Person changed"),
-    "admin.user.deactivate": _l("Person deactivated"),
-    "admin.user.reactivate": _l("Person reactivated"),
-    "admin.user.reset_link": _l("Password link made"),
-    "admin.user.two_factor_reset": _l("Two-step log-in turned off"),
-    "admin.group.create": _l("Group created"),
-    "admin.group.update": _l("Group changed"),
-    "admin.group.delete": _l("Group deleted"),
-    "admin.membership.add": _l("Member added"),
-    "admin.membership.role": _l("Member's role changed"),
-    "admin.membership.remove": _l("Member removed"),
-    "admin.membership.reactivate": _l("Member reactivated"),
-    "admin.meeting.schedule": _l("Meetings scheduled"),
-    "admin.meeting.cancel": _l("Meeting cancelled"),
-    "admin.meeting.move": _l("Meeting moved"),
-    "admin.invitation.create": _l("Invitation made"),
-    "admin.invitation.revoke": _l("Invitation revoked"),
-}
-
-
-def action_label(code: str) -> str:
-    """A readable name for an audit code; codes other areas write are shown as they are."""
-    label = ACTIONS.get(code)
-    return str(label) if label is not None else code

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from server.access import access
 from server.admin import bp
-from server.admin.messages import action_label
+from server.admin.audit import describe
 from server.extensions import db
 from server.models import AuditEntry, Group, Invitation, Meeting, MeetingStatus, User, utcnow
 
@@ -77,5 +77,5 @@ def audit_log() -> str:
         group_names={g.id: g.name for g in groups},
         meetings=meetings,
         selected_group=group_id,
-        action_label=action_label,
+        describe=describe,
     )

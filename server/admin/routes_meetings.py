@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from server import room
@@ -58,9 +59,9 @@ def meetings(group_id: int) -> str | Response:
         else:
             db.session.commit()
             flash(
-                _("%(n)d meetings are scheduled.", n=len(planned))
-                if len(planned) != 1
-                else _("The meeting is scheduled."),
+                ngettext(
+                    "%(num)d meeting is scheduled.", "%(num)d meetings are scheduled.", len(planned)
+                ),
                 "info",
             )
             return redirect(url_for("admin.meetings", group_id=group.id))

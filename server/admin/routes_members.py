@@ -43,11 +43,12 @@ def _add_form(group: Group) -> AddMemberForm:
         .where(User.active.is_(True), User.role != Role.ADMIN)
         .order_by(User.display_name, User.login)
     ).all()
-    form.user_id.choices = [
+    people = [
         SelectChoice(str(u.id), f"{u.display_name} ({u.login})")
         for u in candidates
         if u.id not in active_ids
     ]
+    form.user_id.choices = [SelectChoice("", _("Choose a person")), *people] if people else []
     return form
 
 

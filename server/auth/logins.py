@@ -10,6 +10,12 @@ from server.auth import notices, pending, sessions, two_factor
 from server.models import User
 
 
+def start_endpoint(user: User) -> str:
+    """Where a log-in lands when nothing else was asked for: administrators hold no place in any
+    group, so theirs is the administration area; everyone else's is their meetings."""
+    return "admin.index" if user.is_admin else "dashboard.home"
+
+
 def after_password(user: User, remember: bool, target: str) -> Response:
     """Log in, unless a second step comes first (a code, or setting up two-step log-in where it
     is required); then go to ``target`` (already a safe path)."""

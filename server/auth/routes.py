@@ -24,7 +24,7 @@ def _token_limit() -> str:
 @limiter.limit(login_limit, methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(url_for(logins.start_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.login.data or "", form.password.data or "")
@@ -36,7 +36,7 @@ def login() -> str | Response:
                 _("The login name or password is not right."),
             ]
         else:
-            target = safe_next(request.args.get("next"))
+            target = safe_next(request.args.get("next"), logins.start_endpoint(user))
             return logins.after_password(user, bool(form.remember.data), target)
     return render_template("auth/login.html", form=form)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,7 +20,7 @@ from server.auth.code_pages import (
     wrong_code,
 )
 from server.auth.forms import CodeForm, RecoveryCodeForm
-from server.auth.logins import complete
+from server.auth.logins import complete, start_endpoint
 from server.extensions import db, limiter
 from server.models import User
 
@@ -28,7 +29,7 @@ def _waiting() -> pending.PendingLogin | Response:
     """The log-in waiting on this browser for its second step, or where to go instead: the
     start page for someone logged in, the log-in page when nothing (or nothing current) waits."""
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(url_for(start_endpoint(current_user)))
     waiting = pending.current()
     return waiting if waiting is not None else _log_in_again()
 
@@ -72,10 +73,12 @@ def code() -> str | Response:
 def _say_how_many_left(user: User) -> None:
     left = two_factor.recovery_codes_left(user)
     if left:
-        message = _(
+        message = ngettext(
+            "You used a recovery code: %(num)d is left. On your Log-in and security page you "
+            "can make new ones, or set up two-step log-in on a new phone.",
             "You used a recovery code: %(num)d are left. On your Log-in and security page you "
             "can make new ones, or set up two-step log-in on a new phone.",
-            num=left,
+            left,
         )
     else:
         message = _(

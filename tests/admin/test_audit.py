@@ -1,14 +1,19 @@
-"""Every admin write records one audit entry; the audit log shows them, never content."""
+"""Every admin write records one audit entry; the audit log shows them, never content, each as a
+sentence in the reader's language."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+import server
+from server.admin.audit import SENTENCES
 from server.extensions import db
 from server.models import AuditEntry, User, utcnow
 from server.records import audit
@@ -141,7 +146,7 @@ def test_the_audit_log_is_newest_first_and_paginated(
 
     first = admin_client.get("/admin/audit").get_data(as_text=True)
     assert first.count("<tr>") == 1 + 50
-    assert first.index("Person changed") < first.index("room.warn")
+    assert first.index("Account of") < first.index("room.warn")
     assert "Page 1 of 2" in first
     second = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
     assert second.count("<tr>") == 1 + 11
@@ -151,13 +156,13 @@ def test_the_audit_log_can_be_filtered_by_group(admin_client: FlaskClient, cours
     audit(
         "room.warn", course.facilitator.id, group_id=course.group.id, meeting_id=course.meeting.id
     )
-    audit("room.mute", course.other_facilitator.id, group_id=course.other_group.id)
+    audit("room.chat_off", course.other_facilitator.id, group_id=course.other_group.id)
     db.session.commit()
     html = admin_client.get(f"/admin/audit?group={course.group.id}").get_data(as_text=True)
-    assert "room.warn" in html and "room.mute" not in html
+    assert "room.warn" in html and "Chat turned off" not in html
     assert course.facilitator.display_name in html
     everything = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "room.warn" in everything and "room.mute" in everything
+    assert "room.warn" in everything and "Chat turned off" in everything
 
 
 def test_the_audit_log_names_actor_target_group_and_meeting(
@@ -173,5 +178,97 @@ def test_the_audit_log_names_actor_target_group_and_meeting(
     )
     db.session.commit()
     html = admin_client.get("/admin/audit").get_data(as_text=True)
-    for text in (course.facilitator.login, "Target person", course.group.name, "room.remove"):
+    for text in (course.facilitator.login, course.group.name, "removed from the meeting"):
         assert text in html
+    assert f'Target person <span class="muted">({target.login})</span>' in html
+    assert "room.remove" not in html
+
+
+# --- what the log says ------------------------------------------------------------------------
+
+SERVER = Path(server.__file__).parent
+# An event name as the code writes it, whole: "room.mute", "group.agreement_edit",
+# "admin.user.create", or f"{area}.meeting.move" for each area such a function is called for.
+WRITTEN = re.compile(r'"((?:room|group)\.[a-z_]+|(?:admin|\{area\})\.[a-z_]+\.[a-z_]+)"')
+AREA = re.compile(r'area: str = "([a-z_]+)"|area="([a-z_]+)"')
+
+
+def events_the_code_writes() -> set[str]:
+    """Every audit event named in server/ (but the sentences' own list)."""
+    names: set[str] = set()
+    areas: set[str] = set()
+    for path in SERVER.rglob("*.py"):
+        if path == SERVER / "admin" / "audit.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        names.update(WRITTEN.findall(text))
+        areas.update(a or b for a, b in AREA.findall(text))
+    return {
+        name.replace("{area}", area)
+        for name in names
+        for area in (areas if "{area}" in name else {""})
+    }
+
+
+def test_every_event_the_code_writes_has_a_sentence() -> None:
+    written = events_the_code_writes()
+    # The search finds what it must: events of the admin area, the room and the facilitators.
+    assert {
+        "admin.user.create",
+        "admin.meeting.move",
+        "room.mute",
+        "group.agreement_edit",
+    } <= written
+    assert sorted(written - set(SENTENCES)) == []
+
+
+def test_every_sentence_is_for_an_event_the_code_writes() -> None:
+    assert sorted(set(SENTENCES) - events_the_code_writes()) == []
+
+
+def test_the_log_says_what_happened_in_the_readers_language(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    birch = course.participants[0]
+    audit("room.mute", course.facilitator.id, target_user_id=birch.id, group_id=course.group.id)
+    audit("room.lock", course.facilitator.id, group_id=course.group.id)
+    db.session.commit()
+    named = f'\u2068Birch <span class="muted">({birch.login})</span>\u2069'
+    english = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert f"Microphone of {named} muted" in english and "Room locked" in english
+    danish = admin_client.get("/admin/audit", headers={"Accept-Language": "da"}).get_data(
+        as_text=True
+    )
+    assert f"Mikrofonen hos {named} blev slukket" in danish and "Rummet blev låst" in danish
+    for page in (english, danish):
+        assert "room.mute" not in page and "room.lock" not in page
+
+
+def test_an_unknown_event_says_something_changed_and_names_it(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    birch = course.participants[0]
+    audit("room.warn", course.facilitator.id)
+    audit("room.shrug", course.facilitator.id, target_user_id=birch.id)
+    db.session.commit()
+    html = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "Something changed (\u2068room.warn\u2069)" in html
+    assert f'Something changed for \u2068Birch <span class="muted">({birch.login})</span>' in html
+    assert "(\u2068room.shrug\u2069)" in html
+
+
+def test_a_person_whose_account_is_gone_is_said_to_be(
+    admin_client: FlaskClient, course: Course
+) -> None:
+    audit("admin.user.deactivate", course.admin.id)  # the person's account was deleted since
+    db.session.commit()
+    html = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "Account of \u2068(deleted account)\u2069 deactivated" in html
+
+
+def test_names_in_the_sentences_are_escaped(admin_client: FlaskClient, course: Course) -> None:
+    person = gen_user(display_name="<b>Bold</b>")
+    audit("admin.membership.add", course.admin.id, target_user_id=person.id)
+    db.session.commit()
+    html = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in html and "<b>Bold</b>" not in html

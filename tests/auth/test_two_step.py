@@ -312,7 +312,7 @@ def test_who_must_use_two_step_log_in(
     required("admin")
     assert password_step(app.test_client(), course.facilitator) == "/"
     required()
-    assert password_step(app.test_client(), course.admin) == "/"
+    assert password_step(app.test_client(), course.admin) == "/admin/"
 
 
 def test_an_unknown_role_in_the_setting_stops_the_start() -> None:

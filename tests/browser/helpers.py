@@ -126,12 +126,14 @@ def person(
 
 
 def log_in(someone: Person, login: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real form, as a person would, and wait for the start page."""
+    """Log in through the real form, as a person would, and wait for the start page (the demo's
+    administrator's is the administration area)."""
     page = someone.goto("/login")
     page.locator("#login").fill(login)
     page.locator("#password").fill(password)
     someone.submit()
-    expect(page).to_have_url(f"{someone.server.url}/")
+    start = "/admin/" if login == "admin" else "/"
+    expect(page).to_have_url(f"{someone.server.url}{start}")
     expect(page.locator("form[action='/logout'] button")).to_be_visible()
 
 

@@ -72,7 +72,7 @@ PAGES = [
 ]
 LANGUAGES = {"en": "en-GB", "da": "da-DK"}
 # The demo's display names of the people who look at pages here.
-NAMES = {"p6": "Willow", "facilitator": "Mira", "admin": "Admin"}
+NAMES = {"p6": "Willow", "facilitator": "Mira", "admin": "Ada"}
 by_name = pytest.mark.parametrize("kind", PAGES, ids=[kind.name for kind in PAGES])
 
 
