@@ -50,14 +50,18 @@ function MyTurn() {
   const model = useModel();
   const room = model.room;
   const me = model.me.userId;
-  if (isMyTurn(room, me)) {
-    return (
-      <div class="notice now-turn floor-mine" role="group" aria-labelledby="now-turn-text">
-        <p id="now-turn-text" class="floor-holder" data-testid="your-turn">
-          <span class="floor-mark" aria-hidden="true" />
-          <strong>{tr("yourTurn")}</strong>
-        </p>
-        <FloorClock />
+  const inRound = isMyTurn(room, me);
+  if (!inRound && !hasFloor(room, me)) {
+    return null;
+  }
+  return (
+    <div class="notice now-turn floor-mine" role="group" aria-labelledby="now-turn-text">
+      <p id="now-turn-text" class="floor-holder" data-testid="your-turn">
+        <span class="floor-mark" aria-hidden="true" />
+        <strong>{tr(inRound ? "yourTurn" : "youHaveFloor")}</strong>
+      </p>
+      <FloorClock />
+      {inRound ? (
         <div class="row">
           <ActionButton event="round_next" payload={{}} variant="primary">
             {tr("roundDoneButton")}
@@ -66,28 +70,17 @@ function MyTurn() {
             {tr("pass")}
           </ActionButton>
         </div>
-      </div>
-    );
-  }
-  if (hasFloor(room, me)) {
-    return (
-      <div class="notice now-turn floor-mine" role="group" aria-labelledby="now-turn-text">
-        <p id="now-turn-text" class="floor-holder" data-testid="your-turn">
-          <span class="floor-mark" aria-hidden="true" />
-          <strong>{tr("youHaveFloor")}</strong>
-        </p>
-        <FloorClock />
-        {room?.floor?.via !== "round" && (
+      ) : (
+        room?.floor?.via !== "round" && (
           <div class="row">
             <ActionButton event="yield_floor" payload={{}} variant="primary">
               {tr("yieldFloor")}
             </ActionButton>
           </div>
-        )}
-      </div>
-    );
-  }
-  return null;
+        )
+      )}
+    </div>
+  );
 }
 
 function PrivateWaiting() {
