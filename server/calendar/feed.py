@@ -1,7 +1,8 @@
 """A person's meetings as an iCalendar feed that says nothing about the group.
 
 Calendars are often synced to shared or inspected devices: an event says only "Group meeting"
-with its times. No group name, theme, description, location or link."""
+with its times, in the group's language (the language its members meet in). No group name,
+theme, description, location or link."""
 
 from __future__ import annotations
 
@@ -73,7 +74,6 @@ def build_feed(user: User, now: datetime, secret: str, default_language: str) ->
     calendar.add("prodid", "-//Calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    title = neutral_title(user.language, default_language)
     stamp = _utc(now)
     for meeting in feed_meetings(user, now):
         event = Event()
@@ -81,7 +81,7 @@ def build_feed(user: User, now: datetime, secret: str, default_language: str) ->
         event.add("dtstamp", stamp)
         event.add("dtstart", _utc(meeting.starts_at))
         event.add("dtend", _utc(meeting.ends_at))
-        event.add("summary", title)
+        event.add("summary", neutral_title(meeting.group.language, default_language))
         if meeting.status == MeetingStatus.CANCELLED:
             event.add("status", "CANCELLED")
         else:

@@ -46,3 +46,15 @@ def test_the_log_in_page_sends_someone_logged_in_to_their_start_page(
     assert admin_client.get("/login/code").headers["Location"] == "/admin/"
     assert participant_client.get("/login").headers["Location"] == "/"
     assert participant_client.get("/login/code").headers["Location"] == "/"
+
+
+def test_the_header_offers_each_person_their_own_start(
+    admin_client: FlaskClient, participant_client: FlaskClient
+) -> None:
+    """An administrator has no meetings: the header leads to Administration, not "My meetings"."""
+    admin_page = admin_client.get("/account").get_data(as_text=True)
+    assert "My meetings" not in admin_page
+    assert 'class="brand" href="/admin/"' in admin_page
+    participant_page = participant_client.get("/account").get_data(as_text=True)
+    assert "My meetings" in participant_page and "Administration" not in participant_page
+    assert 'class="brand" href="/"' in participant_page

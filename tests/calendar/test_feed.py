@@ -36,7 +36,7 @@ def test_the_feed_has_neutral_titles_and_nothing_about_the_group(
     participant_client: FlaskClient, course: Course
 ) -> None:
     course.meeting.theme = "Anger and grief"
-    course.participants[0].language = "en"
+    course.group.language = "en"
     db.session.commit()
     response = participant_client.get(create_link(participant_client))
     assert response.status_code == 200
@@ -57,11 +57,16 @@ def test_the_feed_has_neutral_titles_and_nothing_about_the_group(
     assert event.decoded("DTEND") == whole_seconds(course.meeting.ends_at)
 
 
-def test_the_title_follows_the_persons_language(login_as, course: Course) -> None:  # type: ignore[no-untyped-def]
+def test_the_title_is_in_the_groups_language_whatever_the_persons(login_as, course: Course) -> None:  # type: ignore[no-untyped-def]
     person = course.participants[1]
-    person.language = "da"
+    person.language = "en"
+    course.group.language = "cs"
     db.session.commit()
     client = login_as(person)
+    (event,) = events(client.get(create_link(client)).get_data())
+    assert str(event["SUMMARY"]) == "Setkání skupiny"
+    course.group.language = "da"
+    db.session.commit()
     (event,) = events(client.get(create_link(client)).get_data())
     assert str(event["SUMMARY"]) == "Gruppemøde"
 
