@@ -9,6 +9,7 @@ from flask import Flask
 
 from server.account.data import purge_old_records
 from server.extensions import db
+from server.helplines import seed_if_empty
 from server.models import (
     Group,
     Meeting,
@@ -50,8 +51,8 @@ def create_user(
 
 def seed_demo() -> tuple[Group, Meeting]:
     """A demo group with a facilitator, a co-facilitator and 6 participants, a meeting whose room
-    is open now and five more weekly. Running it again reuses what is there, with the demo's
-    names."""
+    is open now and five more weekly, and Denmark's help lines if there are none. Running it again
+    reuses what is there, with the demo's names."""
     group = db.session.scalar(db.select(Group).where(Group.name == DEMO_GROUP))
     if group is None:
         group = Group(name=DEMO_GROUP, capacity=6, auto_admit=False)
@@ -78,6 +79,8 @@ def seed_demo() -> tuple[Group, Meeting]:
         db.session.add(open_now)
         for week in range(1, 6):
             db.session.add(Meeting(group_id=group.id, starts_at=start + timedelta(weeks=week)))
+    # The migrations seed them already; a database made another way gets them here.
+    seed_if_empty()
     db.session.commit()
     return group, open_now
 
@@ -101,7 +104,8 @@ def init_app(app: Flask) -> None:
     @click.option("--days", type=int, default=None, help="default: KREDS_RETENTION_DAYS")
     def purge_records(days: int | None) -> None:
         """Delete attendance, acknowledgements, audit entries, reset links and invitations past
-        retention, and login sessions past their idle limit.
+        retention, login sessions past their idle limit, and the labels ("For whom") of ended
+        invitations.
 
         Meant for cron, e.g. daily: ``flask --app server purge-records``."""
         keep = days if days is not None else int(app.config["RETENTION_DAYS"])

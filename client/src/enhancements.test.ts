@@ -72,6 +72,28 @@ describe("enhancements", () => {
       expect(document.getElementById("kreds-announcer")?.textContent).toContain("Could not copy");
       expect(button.textContent).toBe("Copy link");
     });
+
+    it("copies a message from a textarea as the person edited it, line breaks and all", async () => {
+      // The invitations' result page: several messages, each with its own button.
+      const writeText = vi.fn<(text: string) => Promise<void>>().mockResolvedValue(undefined);
+      vi.stubGlobal("navigator", { clipboard: { writeText } });
+      document.body.innerHTML = `
+        <textarea id="invitation-message-1">You are invited.\n\nhttps://kreds.example/invite/one</textarea>
+        <button type="button" id="copy-1" data-copy-target="#invitation-message-1">Copy the message</button>
+        <textarea id="invitation-message-2">You are invited.\n\nhttps://kreds.example/invite/two</textarea>
+        <button type="button" id="copy-2" data-copy-target="#invitation-message-2">Copy the message</button>`;
+      enhance(document);
+      const second = document.getElementById("invitation-message-2") as HTMLTextAreaElement;
+      second.value = "Hi Dina,\n\nhttps://kreds.example/invite/two";
+
+      document.getElementById("copy-2")!.click();
+      await vi.advanceTimersByTimeAsync(100);
+
+      expect(writeText).toHaveBeenCalledExactlyOnceWith("Hi Dina,\n\nhttps://kreds.example/invite/two");
+      expect(document.getElementById("kreds-announcer")?.textContent).toBe("Copied");
+      expect(document.getElementById("copy-2")!.textContent).toBe("Copied");
+      expect(document.getElementById("copy-1")!.textContent).toBe("Copy the message");
+    });
   });
 
   it("reads values from fields and text from other elements", () => {

@@ -11,6 +11,7 @@ from sqlalchemy.engine import CursorResult
 
 from server.auth.sessions import expired_logins
 from server.extensions import db
+from server.groups.members import forget_ended_labels
 from server.models import (
     Acknowledgement,
     Attendance,
@@ -115,15 +116,19 @@ def delete_account(user: User) -> None:
 
 def purge_old_records(days: int) -> dict[str, int]:
     """Delete attendance, acknowledgements and audit entries older than ``days``, reset links and
-    invitations that ended that long ago, and login sessions past their idle limit. Returns how
-    many of each went. The caller commits."""
-    cutoff = utcnow() - timedelta(days=days)
+    invitations that ended that long ago, and login sessions past their idle limit; and the label
+    ("For whom") of every invitation that has ended. Returns how many of each went. The caller
+    commits."""
+    now = utcnow()
+    cutoff = now - timedelta(days=days)
     statements = {
         "attendance": db.delete(Attendance).where(Attendance.admitted_at < cutoff),
         "acknowledgements": db.delete(Acknowledgement).where(Acknowledgement.accepted_at < cutoff),
         "audit_entries": db.delete(AuditEntry).where(AuditEntry.at < cutoff),
         "password_resets": db.delete(PasswordReset).where(PasswordReset.expires_at < cutoff),
         "invitations": db.delete(Invitation).where(Invitation.expires_at < cutoff),
+        # After the deletion, so that this counts only the labels of invitations still kept.
+        "invitation_labels": forget_ended_labels(now),
         "login_sessions": expired_logins(),
     }
     counts: dict[str, int] = {}

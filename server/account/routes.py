@@ -14,6 +14,7 @@ from server.account.forms import CalendarForm, PasswordForm, ProfileForm
 from server.auth import sessions
 from server.extensions import db
 from server.groups.names import name_taken_near
+from server.helplines import help_lines
 from server.i18n import current_language
 from server.web import safe_next
 
@@ -34,7 +35,7 @@ def language() -> Response:
 @bp.route("/safety")
 @access("public")
 def safety() -> str:
-    return render_template("account/safety.html")
+    return render_template("account/safety.html", help_lines=help_lines())
 
 
 def _profile_form() -> ProfileForm:

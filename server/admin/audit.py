@@ -36,6 +36,11 @@ SENTENCES: dict[str, LazyString] = {
     "admin.meeting.move": _l("Meeting moved"),
     "admin.invitation.create": _l("Invitation made"),
     "admin.invitation.revoke": _l("Invitation revoked"),
+    # The help lines everyone sees (the admin area)
+    "admin.help_line.create": _l("Help line added"),
+    "admin.help_line.update": _l("Help line changed"),
+    "admin.help_line.delete": _l("Help line deleted"),
+    "admin.help_line.move": _l("Order of the help lines changed"),
     # A group's facilitators, outside the room
     "group.agreement_edit": _l("Group agreement changed"),
     "group.auto_admit_change": _l(

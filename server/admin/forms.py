@@ -12,15 +12,26 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from server.groups import names
-from server.groups.members import MAX_INVITATION_DAYS
+from server.groups.members import MAX_INVITATION_DAYS, MAX_INVITATIONS_AT_ONCE, MAX_LABEL
 from server.groups.scheduling import MAX_SERIES, Frequency
 from server.groups.service import MAX_CAPACITY
 from server.i18n import language_choices
@@ -235,15 +246,26 @@ class MoveForm(FlaskForm):
     )
 
 
-def _chosen_id(value: Any) -> int | None:
-    """A person chosen in a select, as an id; None while the select still asks for a choice."""
-    return None if value in (None, "") else int(value)
+class MultipleCheckboxField(SelectMultipleField):
+    """A choice of several, drawn as a fieldset of checkboxes (server/templates/macros/forms.html
+    knows it by this name)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class AddMemberForm(FlaskForm):
-    # Nobody is chosen until the administrator chooses: the list starts with "Choose a person"
-    # (server/admin/routes_members.py), so no one is added because they came first.
-    user_id = SelectField(_l("Person"), coerce=_chosen_id, choices=[], validators=[InputRequired()])
+    # Nobody is chosen until the administrator chooses: no box starts ticked
+    # (server/admin/routes_members.py), so no one is added because they came first. Whoever is
+    # sent is not checked against the boxes drawn: add_member's rules decide, person by person
+    # (someone added meanwhile in another tab is reported, not a reason to add nobody).
+    user_id = MultipleCheckboxField(
+        _l("People to add"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose at least one person."))],
+    )
     role = SelectField(
         _l("Role in the group"),
         choices=MEMBERSHIP_ROLE_CHOICES,
@@ -255,7 +277,35 @@ class MemberRoleForm(FlaskForm):
     role = SelectField(_l("Role in the group"), choices=MEMBERSHIP_ROLE_CHOICES)
 
 
+def invitation_labels(text: str | None) -> list[str]:
+    """The non-empty lines of the "For whom" field, without space around them."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class InvitationForm(FlaskForm):
+    """One or several invitations at once: one for each line of "For whom", or "How many" without
+    labels. Role and validity apply to all."""
+
+    labels = TextAreaField(
+        _l("For whom (optional), one line per invitation"),
+        # Far more than 20 lines of 80 characters: the lines are counted and measured below.
+        validators=[Length(max=4000, message=_l("Use at most %(n)d characters.", n=4000))],
+        # Names of people: no browser service checks their spelling.
+        render_kw={"rows": 6, "spellcheck": "false", "autocomplete": "off"},
+    )
+    count = IntegerField(
+        _l("How many"),
+        default=1,
+        render_kw={"min": 1, "max": MAX_INVITATIONS_AT_ONCE, "inputmode": "numeric"},
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_INVITATIONS_AT_ONCE,
+                message=_l("Choose between 1 and %(n)d invitations.", n=MAX_INVITATIONS_AT_ONCE),
+            ),
+        ],
+    )
     role = SelectField(
         _l("Joins as"), choices=MEMBERSHIP_ROLE_CHOICES, default=MembershipRole.PARTICIPANT.value
     )
@@ -269,4 +319,85 @@ class InvitationForm(FlaskForm):
                 message=_l("Choose between 1 and %(n)d days.", n=MAX_INVITATION_DAYS),
             ),
         ],
+    )
+
+    def validate_labels(self, field: TextAreaField) -> None:
+        labels = invitation_labels(field.data)
+        if len(labels) > MAX_INVITATIONS_AT_ONCE:
+            raise ValidationError(
+                _l(
+                    "Write at most %(n)d lines: one line makes one invitation.",
+                    n=MAX_INVITATIONS_AT_ONCE,
+                )
+            )
+        for line, label in enumerate(labels, start=1):
+            if len(label) > MAX_LABEL:
+                # One message per line, each saying which line and by how much.
+                field.errors.append(
+                    _l(
+                        "Line %(line)d has %(count)d characters: use at most %(n)d.",
+                        line=line,
+                        count=len(label),
+                        n=MAX_LABEL,
+                    )
+                )
+
+    def wanted(self) -> list[str | None]:
+        """The labels of the invitations to make (None: an invitation without one)."""
+        labels = invitation_labels(self.labels.data)
+        if labels:
+            return list(labels)
+        return [None] * (self.count.data or 1)
+
+
+# What to dial or text: digits, spaces and dashes, with a + first for a country code.
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]*$"
+
+
+class HelpLineForm(FlaskForm):
+    """A help line as everyone sees it, written in the organisation's language."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Give the help line a name.")),
+            Length(max=120, message=_l("Use at most %(n)d characters.", n=120)),
+        ],
+        filters=[_strip],
+    )
+    number = TelField(
+        _l("Number"),
+        validators=[
+            DataRequired(message=_l("Give the number to call or text.")),
+            Length(max=40, message=_l("Use at most %(n)d characters.", n=40)),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l("Use digits and spaces, with a + first for a country code."),
+            ),
+        ],
+        filters=[_strip],
+    )
+    hours = StringField(
+        _l("Opening hours"),
+        validators=[
+            DataRequired(message=_l("Say when the line is open.")),
+            Length(max=120, message=_l("Use at most %(n)d characters.", n=120)),
+        ],
+        filters=[_strip],
+    )
+    languages = StringField(
+        _l("Languages"),
+        validators=[
+            DataRequired(message=_l("Say which languages the line speaks.")),
+            Length(max=120, message=_l("Use at most %(n)d characters.", n=120)),
+        ],
+        filters=[_strip],
+    )
+    note = StringField(
+        _l("Note (optional)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Use at most %(n)d characters.", n=200)),
+        ],
+        filters=[_strip],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from server.groups.members import MAX_INVITATION_DAYS
+from server.groups.members import MAX_INVITATION_DAYS, MAX_LABEL
 from server.groups.scheduling import MAX_SERIES
 from server.groups.service import MAX_CAPACITY
 
@@ -65,6 +65,7 @@ REFUSALS = {
     # Invitations
     "invitation_days": _l("Choose between 1 and %(n)d days.", n=MAX_INVITATION_DAYS),
     "invitation_not_open": _l("This invitation is already used, expired or revoked."),
+    "invitation_label": _l("Use at most %(n)d characters for whom it is.", n=MAX_LABEL),
 }
 
 

@@ -12,6 +12,7 @@ from server.access import access
 from server.admin import bp
 from server.admin.common import acting_admin, group_or_404, refused
 from server.admin.forms import MEMBERSHIP_ROLE_CHOICES, AddMemberForm, MemberRoleForm
+from server.admin.messages import refusal
 from server.extensions import db
 from server.groups.members import add_member, change_role, reactivate_member, remove_member
 from server.groups.service import GroupError
@@ -34,8 +35,8 @@ def _membership_or_404(group: Group, membership_id: int) -> Membership:
 
 
 def _add_form(group: Group) -> AddMemberForm:
-    """The form to add someone: active people who are not active members yet (administrators
-    hold no place in groups)."""
+    """The form to add people: a box for each active person who is not an active member yet
+    (administrators hold no place in groups), none of them ticked."""
     form = AddMemberForm()
     active_ids = {m.user_id for m in group.active_memberships()}
     candidates = db.session.scalars(
@@ -43,12 +44,11 @@ def _add_form(group: Group) -> AddMemberForm:
         .where(User.active.is_(True), User.role != Role.ADMIN)
         .order_by(User.display_name, User.login)
     ).all()
-    people = [
+    form.user_id.choices = [
         SelectChoice(str(u.id), f"{u.display_name} ({u.login})")
         for u in candidates
         if u.id not in active_ids
     ]
-    form.user_id.choices = [SelectChoice("", _("Choose a person")), *people] if people else []
     return form
 
 
@@ -81,21 +81,40 @@ def group(group_id: int) -> str:
 @bp.route("/groups/<int:group_id>/members", methods=["POST"])
 @access("admin")
 def member_add(group_id: int) -> Response:
+    """Add everyone ticked, one by one through the same rules as ever (capacity, names,
+    administrators): each added is committed, each refused is said with its reason."""
     found = group_or_404(group_id)
     form = _add_form(found)
     if not form.validate_on_submit():
-        flash(_("Choose a person and a role."), "error")
+        flash(_("Choose at least one person and a role."), "error")
         return _back(found)
-    user = db.session.get(User, form.user_id.data)
-    if user is None:
-        abort(404)
-    try:
-        add_member(found, user, MembershipRole(form.role.data), acting_admin(), utcnow())
-    except GroupError as error:
-        refused(error.code)
-    else:
-        db.session.commit()
-        flash(_("%(name)s is now a member of the group.", name=user.display_name), "info")
+    role = MembershipRole(form.role.data)
+    added: list[str] = []
+    refusals: list[str] = []
+    for user_id in dict.fromkeys(form.user_id.data or []):
+        user = db.session.get(User, user_id)
+        if user is None:
+            refusals.append(_("A person you chose no longer has an account."))
+            continue
+        try:
+            add_member(found, user, role, acting_admin(), utcnow())
+        except GroupError as error:
+            db.session.rollback()
+            refusals.append(
+                _(
+                    "%(name)s is not added: %(reason)s",
+                    name=user.display_name,
+                    reason=refusal(error.code),
+                )
+            )
+        else:
+            db.session.commit()
+            added.append(_("%(name)s is now a member of the group.", name=user.display_name))
+    # What needs the administrator's attention first.
+    for message in refusals:
+        flash(message, "error")
+    for message in added:
+        flash(message, "info")
     return _back(found)
 
 

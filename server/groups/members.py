@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import Update
+
 from server.extensions import db
 from server.groups.names import name_taken
 from server.groups.service import GroupError, is_full, lock_group
@@ -23,6 +25,9 @@ from server.models.types import hash_token, new_token
 from server.records import audit
 
 MAX_INVITATION_DAYS = 90
+# How many invitations one submit of the admin's form makes at most, and how long a label is.
+MAX_INVITATIONS_AT_ONCE = 20
+MAX_LABEL = 80
 
 
 def _check_can_hold(group: Group, user: User, role: MembershipRole, joining: bool) -> None:
@@ -128,11 +133,15 @@ def create_invitation(
     actor: User,
     now: datetime,
     area: str = "admin",
+    label: str | None = None,
 ) -> tuple[Invitation, str]:
     """A new single-use invitation and its token. Only the token's hash is stored: the token is
-    returned once, to be shown as a link."""
+    returned once, to be shown as a link. ``label`` ("For whom") is the administrators' private
+    note; the audit entry never holds it."""
     if not 1 <= days <= MAX_INVITATION_DAYS:
         raise GroupError("invitation_days")
+    if label is not None and len(label) > MAX_LABEL:
+        raise GroupError("invitation_label")
     if role == MembershipRole.PARTICIPANT and is_full(group):
         raise GroupError("full")
     token = new_token()
@@ -143,6 +152,7 @@ def create_invitation(
         created_by_id=actor.id,
         created_at=now,
         expires_at=now + timedelta(days=days),
+        label=label or None,
     )
     db.session.add(invitation)
     audit(f"{area}.invitation.create", actor.id, group_id=group.id)
@@ -155,4 +165,22 @@ def revoke_invitation(
     if invitation.state != "open":
         raise GroupError("invitation_not_open")
     invitation.revoked_at = now
+    invitation.label = None
     audit(f"{area}.invitation.revoke", actor.id, group_id=invitation.group_id)
+
+
+def forget_ended_labels(now: datetime) -> Update:
+    """The statement that deletes the label of every invitation that can no longer be used
+    (expired; used and revoked ones lose theirs at once, this catches any left). Run when the
+    invitations are listed and by ``flask purge-records``; the caller commits."""
+    return (
+        db.update(Invitation)
+        .where(
+            Invitation.label.is_not(None),
+            (Invitation.expires_at <= now)
+            | Invitation.used_at.is_not(None)
+            | Invitation.revoked_at.is_not(None),
+        )
+        .values(label=None)
+        .execution_options(synchronize_session=False)
+    )

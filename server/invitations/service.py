@@ -124,6 +124,8 @@ def _global_role(role: MembershipRole) -> Role:
 def _use(invitation: Invitation, user: User) -> None:
     invitation.used_at = utcnow()
     invitation.used_by_id = user.id
+    # The administrators' note of whom it was for goes in the same transaction.
+    invitation.label = None
 
 
 def accept_as_new_person(invitation: Invitation, person: NewPerson) -> User:

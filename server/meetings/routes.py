@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from server.access import access, member_meeting_or_404
 from server.extensions import db
+from server.helplines import as_data, help_lines
 from server.i18n import current_language
 from server.meetings import bp
 from server.meetings.forms import AcceptAgreementForm
@@ -82,4 +83,5 @@ def room(meeting_id: int) -> str | Response:
         meeting=meeting,
         membership=membership,
         language=current_language(),
+        help_lines=as_data(help_lines()),
     )

@@ -1,5 +1,5 @@
-"""The database models. Only scheduling and membership data lives here: nothing said in a
-meeting is ever stored."""
+"""The database models. Only scheduling and membership data, and the help lines shown to
+everyone, live here: nothing said in a meeting is ever stored."""
 
 from server.models.accounts import (
     AccountNotice,
@@ -18,6 +18,7 @@ from server.models.groups import (
     MembershipRole,
     MembershipStatus,
 )
+from server.models.helplines import HelpLine
 from server.models.meetings import Meeting, MeetingStatus
 from server.models.records import Acknowledgement, Attendance, AuditEntry
 from server.models.types import utcnow
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEntry",
     "Group",
     "GroupKind",
+    "HelpLine",
     "Invitation",
     "LoginSession",
     "Meeting",

@@ -134,6 +134,9 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "For whom": a private note that tells the administrators' links apart. Deleted (NULL) as
+    # soon as the invitation is used, revoked or expires (server/groups/members.py).
+    label: Mapped[str | None] = mapped_column(String(80))
 
     group = relationship("Group", back_populates="invitations")
 

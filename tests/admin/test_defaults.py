@@ -92,14 +92,18 @@ def test_a_role_select_starts_on_participant(
     assert options[0][0] == "participant", "the least powerful role comes first"
 
 
-def test_adding_a_member_starts_on_no_person_and_lists_no_administrator(
+def test_adding_members_starts_with_nobody_ticked_and_lists_no_administrator(
     admin_client: FlaskClient, course: Course
 ) -> None:
     html = admin_client.get(f"/admin/groups/{course.other_group.id}").get_data(as_text=True)
-    options, start = selects(html)["user_id"]
-    assert start == "" and options[0] == ("", "Choose a person")
-    listed = [label for value, label in options if value]
-    assert listed and not any(re.search(rf"\({course.admin.login}\)", x) for x in listed)
+    boxes = re.findall(
+        r'<label class="checkbox">(<input[^>]*name="user_id"[^>]*>)([^<]*)</label>', html
+    )
+    assert boxes, "no person to tick"
+    assert not any("checked" in box for box, _ in boxes)
+    listed = [label.strip() for _, label in boxes]
+    assert not any(re.search(rf"\({course.admin.login}\)", x) for x in listed)
+    assert f"{course.facilitator.display_name} ({course.facilitator.login})" in listed
 
 
 def test_adding_a_member_without_choosing_a_person_adds_nobody(
@@ -111,6 +115,6 @@ def test_adding_a_member_without_choosing_a_person_adds_nobody(
         data={"user_id": "", "role": "participant"},
         follow_redirects=True,
     )
-    assert "Choose a person and a role." in response.get_data(as_text=True)
+    assert "Choose at least one person and a role." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Membership.id))) == before
     assert audit_actions() == []

@@ -68,6 +68,7 @@ PAGES = [
     Kind("admin-group", "admin", "/admin/groups/{group}"),
     Kind("admin-meetings", "admin", "/admin/groups/{group}/meetings"),
     Kind("admin-invitations", "admin", "/admin/groups/{group}/invitations"),
+    Kind("admin-help-lines", "admin", "/admin/help-lines"),
     Kind("admin-audit", "admin", "/admin/audit"),
 ]
 LANGUAGES = {"en": "en-GB", "da": "da-DK"}

@@ -9,6 +9,7 @@ import type { Ack } from "../../protocol/ack";
 import type { ClientEvent, PayloadOf, ReplyOf } from "../../protocol/events";
 import type { MediaView, RoomMedia } from "../media";
 import type { RoomModel, RoomStore } from "../model";
+import type { HelpLine } from "./HelpLines";
 
 export type RequestEvent = Exclude<ClientEvent, "join">;
 export type Send = <E extends RequestEvent>(
@@ -39,6 +40,8 @@ export interface RoomApi {
   media?: RoomMedia;
   /** Change the page's language in place, keeping the meeting, chat and media as they are. */
   switchLanguage?: (language: string) => Promise<void>;
+  /** The organisation's help lines, for the lobby and the screens after the meeting. */
+  helpLines?: readonly HelpLine[];
 }
 
 export const RoomContext = createContext<RoomApi | null>(null);

@@ -12,6 +12,7 @@ import type { Announcement } from "../changes";
 import { Announcer } from "./announcer";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
+import { readHelpLines } from "./HelpLines";
 import { keepRoomOnLanguageChange, switchLanguage } from "./language";
 import { say, setLanguage } from "./text";
 
@@ -82,17 +83,30 @@ export function mountRoom(
   });
 
   // Asks before a reload or an accidental close while the person is in the lobby or the room
-  // (never on the quick exit, which takes the guard down first).
+  // (never on the quick exit, which takes the guard down first). Not when they tap a help line's
+  // number: the phone takes the call and the page stays, and some browsers would ask "Leave
+  // site?" first, between the person and the call.
   const view = doc.defaultView;
+  let dialledAt = Number.NEGATIVE_INFINITY;
+  const noteDialling = (event: Event): void => {
+    const target = event.target;
+    if (target instanceof Element && target.closest('a[href^="tel:"]')) {
+      dialledAt = Date.now();
+    }
+  };
   const guard = (event: BeforeUnloadEvent): void => {
     const kind = store.get().screen.kind;
-    if (kind === "lobby" || kind === "room") {
+    if ((kind === "lobby" || kind === "room") && Date.now() - dialledAt > 1000) {
       event.preventDefault();
       event.returnValue = "";
     }
   };
+  doc.addEventListener("click", noteDialling, true);
   view?.addEventListener("beforeunload", guard);
-  quickExit.onExit(() => view?.removeEventListener("beforeunload", guard));
+  quickExit.onExit(() => {
+    view?.removeEventListener("beforeunload", guard);
+    doc.removeEventListener("click", noteDialling, true);
+  });
 
   // In order of importance: leave the meeting, stop the camera and the microphone (and close
   // every peer connection), stop speaking, forget what was said.
@@ -145,6 +159,8 @@ export function mountRoom(
     title: data.title ?? "",
     media,
     switchLanguage: changeLanguage,
+    // Read once: the page gives them beside the room's element.
+    helpLines: readHelpLines(doc.getElementById("help-lines")?.textContent),
   };
   draw();
   if (!viaHistory) {

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { Screen } from "../model";
 import { useModel, useRoom } from "./context";
+import { HelpLines } from "./HelpLines";
 import { LobbyCheck } from "./LobbyCheck";
 import { PrivateLog } from "./PrivateLine";
 import { tr } from "./text";
@@ -58,6 +59,8 @@ export function Lobby({ focus }: { focus: boolean }) {
           {tr("leaveLobby")}
         </button>
       </div>
+      {/* One line while closed: the check below stays within a phone's first screen. */}
+      <HelpLines />
       <LobbyCheck />
     </section>
   );
@@ -115,6 +118,7 @@ export function Outcome({ screen, focus }: { screen: Screen; focus: boolean }) {
           {tr("backToMeetings")}
         </a>
       </div>
+      <HelpLines />
       <p class="safety-link">
         <a href={links.safety}>{tr("safetyLink")}</a>
       </p>

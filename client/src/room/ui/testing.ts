@@ -20,6 +20,7 @@ import { type Me, type Panel, type RoomAction, RoomStore } from "../model";
 import { roomSnapshot } from "../samples";
 import { App } from "./App";
 import { type RoomApi, RoomContext } from "./context";
+import type { HelpLine } from "./HelpLines";
 import { setLanguage } from "./text";
 
 type Handler = (data: unknown) => void;
@@ -189,6 +190,8 @@ export interface RenderOptions {
   /** Mount sound and picture (a RoomMedia over fakes); `"unsupported"`: a browser without. */
   media?: boolean | "unsupported";
   relay?: FakeRelay;
+  /** The organisation's help lines, as the page gives them. */
+  helpLines?: readonly HelpLine[];
 }
 
 export async function renderRoom(
@@ -223,6 +226,7 @@ export async function renderRoom(
     links: { dashboard: "/dashboard", entry: "/meetings/7", safety: "/safety" },
     title: "Tuesday group",
     ...(rig ? { media: rig.media } : {}),
+    ...(options.helpLines ? { helpLines: options.helpLines } : {}),
   };
   if (room) {
     const ack: JoinAck = { ok: true, data: { where: "room", user_id: 1, room: roomSnapshot(room) } };
