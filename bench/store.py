@@ -2,10 +2,10 @@
 
 ``python -m bench.store`` runs the chat rule through each store on a room of seven (a facilitator
 and six participants, three hands raised) and prints the time per message, wall clock and CPU,
-with the copies the Redis store makes (its JSON in and out) beside them. The Redis store needs
-the Redis at ``--redis-url``; its keys go under a prefix of their own and are removed afterwards.
-A chat message is most of a meeting's events, and the store is the part of an event that two
-processes on Redis pay and one process does not (docs/benchmarks.md)."""
+with what a snapshot costs (its JSON in and out) beside them. The owned store (several processes:
+the meeting held in this process's memory, its snapshot written to Redis in the background)
+needs the Redis at ``--redis-url``; its keys go under a prefix of their own and are removed
+afterwards. A chat message is most of a meeting's events (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -77,13 +77,14 @@ def measure(count: int, redis_url: str | None) -> list[str]:
     memory.transact(MEETING, lambda s: None, create=lambda: room(now))
     lines.append(timed("in-memory store (one process)", chats(memory, now), count))
     if redis_url:
-        from server.room.live.store_redis import RedisRoomStore, connect
+        from server.room.live.store_owned import OwnedRoomStore, connect
 
         client = connect(redis_url)
-        shared = RedisRoomStore(client, f"bench-store-{uuid.uuid4().hex[:8]}")
+        shared = OwnedRoomStore(client, f"bench-store-{uuid.uuid4().hex[:8]}")
         try:
+            shared.claim(MEETING)
             shared.transact(MEETING, lambda s: None, create=lambda: room(now))
-            lines.append(timed("Redis store (several processes)", chats(shared, now), count))
+            lines.append(timed("owned store (several processes)", chats(shared, now), count))
             lines.append(timed("· of it one Redis GET", lambda: client.get("absent"), count))
         finally:
             shared.drop(MEETING)

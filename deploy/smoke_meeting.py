@@ -60,9 +60,11 @@ class Person:
             self.events.append((event, args[0] if args else None))
             self.arrived.notify_all()
 
-    def connect(self) -> None:
+    def connect(self, meeting_id: int) -> None:
+        """A socket for the meeting: the query names it, and nginx routes on it."""
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        self.client.connect(self.base, headers={"Cookie": cookie}, transports=["websocket"])
+        url = f"{self.base}?meeting={meeting_id}"
+        self.client.connect(url, headers={"Cookie": cookie}, transports=["websocket"])
 
     def send(self, meeting_id: int, event: str, **fields: Any) -> dict[str, Any]:
         ack = self.client.call(event, {"meeting_id": meeting_id, **fields}, timeout=10)
@@ -100,8 +102,8 @@ def main() -> None:
     parser.add_argument("--ca-bundle", help="a certificate to trust (a self-signed test one)")
     parser.add_argument(
         "--participants-url",
-        help="where the participants reach Kreds instead (e.g. over IPv6, which nginx's "
-        "ip_hash may send to another process than the facilitator's IPv4 address)",
+        help="where the participants reach Kreds instead (e.g. over IPv6); their sockets "
+        "still reach the process that holds the meeting",
     )
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
@@ -118,7 +120,7 @@ def main() -> None:
         _post_form(person.http, f"{person.base}/meetings/{meeting_id}", {"accept": "y"})
     everyone = [mira, *others]
     for person in everyone:
-        person.connect()
+        person.connect(meeting_id)
     print(
         f"{len(everyone)} people connected over {mira.client.transport()} to meeting {meeting_id}"
     )

@@ -32,6 +32,12 @@ def init_extensions(app: Flask) -> None:
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("postgresql"):
+        # A database that does not answer at all (not even "refused") would hold the process in
+        # psycopg2's connect: give up after a few seconds, and the page says "try again".
+        options: dict[str, Any] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)

@@ -66,8 +66,9 @@ class Config:
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'kreds.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
-    # Optional: shared room state, Socket.IO message queue and rate-limit storage. Every process
-    # of one deployment uses the same URL and prefix (keys and channels start with the prefix).
+    # Optional, for several processes: which process holds each meeting, room snapshots, control
+    # messages and rate-limit storage. Every process of one deployment uses the same URL and
+    # prefix (keys and channels start with the prefix).
     REDIS_URL = os.environ.get("REDIS_URL") or None
     REDIS_PREFIX = os.environ.get("KREDS_REDIS_PREFIX", "kreds")
     # Where "Leave quickly" sends people: an ordinary, neutral site.
@@ -97,9 +98,8 @@ class Config:
     ROOM_CHAT_RATE_SECONDS = _int("KREDS_ROOM_CHAT_RATE_SECONDS", 10)
     # "background": timers run as Socket.IO background tasks; "manual": tests fire them.
     ROOM_TIMERS = os.environ.get("KREDS_ROOM_TIMERS", "background")
-    # With Redis: how often each process looks for due timers set by any process (a backstop for
-    # a process that died), and how soon a silent process counts as gone (its sockets dropped).
-    ROOM_TIMER_POLL_SECONDS = _float("KREDS_ROOM_TIMER_POLL_SECONDS", 1.0)
+    # With Redis: how soon a silent process counts as gone, and another process may take over the
+    # meetings it held.
     ROOM_PROCESS_TTL_SECONDS = _float("KREDS_ROOM_PROCESS_TTL_SECONDS", 15.0)
     # Media: ICE servers for the browsers' peer connections (docs/media.md). Empty by default: on
     # one network (and on loopback) browsers need none. URLs are comma- or space-separated;

@@ -18,14 +18,22 @@ EXTENSION = "kreds_metrics"
 # name -> (type, help). Rates ("events per second") are Prometheus' rate() over the counters.
 DEFINITIONS: dict[str, tuple[str, str]] = {
     "kreds_sockets_connected": ("gauge", "Socket.IO connections open on this process."),
-    "kreds_rooms_live": ("gauge", "Live meeting rooms (all processes share them with Redis)."),
+    "kreds_rooms_live": ("gauge", "Live meeting rooms held by this process."),
     "kreds_processes_live": ("gauge", "Kreds processes whose heartbeat is current (Redis only)."),
     "kreds_room_events_total": ("counter", "Client events handled by this process, by event."),
     "kreds_room_errors_total": ("counter", "Client events refused or failed, by error code."),
     "kreds_room_timers_total": ("counter", "Room timers fired by this process, by kind."),
-    "kreds_room_store_conflicts_total": (
+    "kreds_room_takeovers_total": (
         "counter",
-        "Room changes run again because another process changed the room first.",
+        "Meetings this process took over from their snapshot (their process stopped or let go).",
+    ),
+    "kreds_room_handovers_total": (
+        "counter",
+        "Meetings this process let go because another process asked for them.",
+    ),
+    "kreds_room_snapshot_failures_total": (
+        "counter",
+        "Times room snapshots could not be written to Redis (they are written again later).",
     ),
     "kreds_http_errors_total": ("counter", "HTTP responses with a server error, by status."),
     "kreds_process_start_time_seconds": ("gauge", "When this process started (Unix time)."),
@@ -106,3 +114,18 @@ def count(name: str, amount: float = 1.0, **labels: str) -> None:
     metrics = metrics_of(current_app._get_current_object())  # type: ignore[attr-defined]
     if metrics is not None:
         metrics.inc(name, amount, **labels)
+
+
+# Sockets refused or dropped to keep the process serving everyone (server/socket_limits.py).
+DEFINITIONS.update(
+    {
+        "kreds_connections_refused_total": (
+            "counter",
+            "Socket connections refused because this process held KREDS_MAX_CONNECTIONS.",
+        ),
+        "kreds_sockets_too_slow_total": (
+            "counter",
+            "Sockets closed because their client stopped reading (too much waiting to be sent).",
+        ),
+    }
+)

@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+# Connections the eventlet pool holds besides the sockets: pages, health checks, refusals.
+MIN_SPARE_CONNECTIONS = 100
+
 
 def patch_for_async_mode(mode: str) -> None:
     if mode == "eventlet":
@@ -24,7 +27,11 @@ def server_options(mode: str, config: Any) -> dict[str, Any]:
     """What the async mode's own server is given besides the app and the socket."""
     if mode == "eventlet":
         # eventlet's WSGI server holds 1,024 connections unless told, and each socket is one.
-        return {"max_size": int(config["MAX_CONNECTIONS"])}
+        # Sockets beyond MAX_CONNECTIONS are refused (server/socket_limits.py); the pool holds
+        # more, so that pages, health checks and those refusals are answered at the limit
+        # (a full pool would leave every new connection waiting, unanswered).
+        sockets = int(config["MAX_CONNECTIONS"])
+        return {"max_size": sockets + max(MIN_SPARE_CONNECTIONS, sockets // 10)}
     if mode == "threading":
         # Flask-SocketIO refuses Werkzeug's server without a terminal unless told: threading is
         # chosen on purpose by configuration (docs/deploy.md says what it costs).

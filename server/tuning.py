@@ -4,6 +4,8 @@ Kreds holds thousands of open sockets in one process (docs/benchmarks.md). A few
 cost too much there, and are changed here: nothing else in the code works around a library.
 
 - :func:`tune_app`: the socket path gets a URL rule, and a socket's session cookie is decoded once;
+  the process holds a limited number of sockets, each owing its client a limited backlog
+  (:mod:`server.socket_limits`);
 - :class:`Packet`: Socket.IO's packet, with a cheaper search for binary data;
 - :data:`MAX_DECODE_PACKETS`: Engine.IO decodes a browser's batched burst of candidates;
 - :func:`tune_collector`: the garbage collector's passes stay short in a process full of sockets.
@@ -23,6 +25,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from socketio.packet import Packet as SocketIOPacket
 
 from server.access import access
+from server.socket_limits import limit_sockets
 
 # A browser batches what it sends while a long-polling request is under way: a burst of WebRTC
 # candidates for a few peers can pass Engine.IO's default of 16 packets, which drops the
@@ -77,8 +80,8 @@ def keep_socket_session(environ: dict[str, Any], session: SessionMixin) -> None:
 
 
 def tune_app(app: Flask, path: str) -> None:
-    """The app's part: the session kept per socket (only over Flask's own cookie sessions), and
-    a URL rule for the socket path.
+    """The app's part: the session kept per socket (only over Flask's own cookie sessions), a
+    URL rule for the socket path, and the limits on sockets (:func:`limit_sockets`).
 
     Without the rule, every event's request context fails to match its URL, and Flask keeps the
     ``NotFound`` with its traceback: a reference cycle per event that only the collector frees.
@@ -104,6 +107,7 @@ def tune_app(app: Flask, path: str) -> None:
             strict_slashes=False,
             **options,
         )
+    limit_sockets(app, path)
 
 
 # ---- The garbage collector -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -9,10 +11,20 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import dates
-from flask import Flask, Response, abort, current_app, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
+
+from server.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+# The database did not answer (restarting, unreachable, every pooled connection busy): a
+# passing state, not a mistake in the page. A refused write (IntegrityError and the like) is not
+# among them: that is a 500 with its traceback.
+DATABASE_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+RETRY_AFTER_SECONDS = 10
 
 CSP = "; ".join(
     [
@@ -116,3 +128,22 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         message = messages.get(code, gettext("Something went wrong."))
         return render_template("error.html", code=code, message=message), code
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
+
+
+def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """503 and "try again in a moment" while the database does not answer, rendered without
+    asking it again. Kreds itself needs no restart: the pool replaces stale connections
+    (``pool_pre_ping``). Only the exception's type is logged, never its text (it quotes the
+    statement and its parameters)."""
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    log.warning("the database did not answer: %s", type(error).__name__)
+    # The page is shown as to someone logged out: showing the person would read them from the
+    # database again (what was read of them expired with the rollback).
+    g._login_user = login_manager.anonymous_user()
+    message = gettext("Kreds cannot answer just now. Please try again in a moment.")
+    page = render_template("error.html", code=503, message=message)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

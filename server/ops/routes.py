@@ -97,7 +97,3 @@ def observe_room(app: Flask, metrics: Metrics) -> None:
     metrics.observe("kreds_sockets_connected", _sockets_connected)
     metrics.observe("kreds_rooms_live", lambda: float(len(room_runtime().store.meeting_ids())))
     metrics.observe("kreds_processes_live", lambda: room_runtime().cluster.live_processes())
-    metrics.observe(
-        "kreds_room_store_conflicts_total",
-        lambda: getattr(room_runtime().store, "conflicts", None),
-    )

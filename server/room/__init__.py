@@ -22,16 +22,11 @@ from server.room.socket import dispatch
 def init_app(app: Flask) -> None:
     check_ice_config(app.config)
     packet_logging = bool(app.config.get("SOCKET_PACKET_LOGGING"))
-    # The extension is shared by every app of the process (tests make many): a message queue's
-    # manager kept from an earlier app must not outlive it.
-    socketio.server_options.pop("client_manager", None)
-    # With Redis, emits and room changes reach the sockets of every process (on one channel per
-    # deployment prefix); without it, one process holds every socket.
+    # No message queue, with Redis too: every socket of a meeting is on the process that holds
+    # the meeting (server/room/live/placement.py), so every emit is delivered where it is made.
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config.get("REDIS_URL"),
-        channel=f"{app.config['REDIS_PREFIX']}:socketio",
         # Packet logging would write what people say: it stays off (a test may switch it on to
         # prove that server.logs strips the contents even then). Loggers, never False: with
         # False each library adds a handler of its own.
@@ -71,13 +66,13 @@ def end_sessions(user_id: int) -> None:
 
 
 def left_quickly(user_id: int) -> None:
-    """This person pressed "Leave quickly" (its beacon came): they leave their meetings, and the
-    facilitators are told, even when the page's own ``leave`` never arrives."""
+    """This person pressed "Leave quickly" (its beacon came): they leave their meetings, on every
+    process, and the facilitators are told, even when the page's own ``leave`` never arrives."""
     if socketio.server is not None:
         runtime().left_quickly(user_id)
 
 
 def close_meeting(meeting_id: int) -> None:
-    """End a live room from outside it (its meeting was cancelled): everyone gets
-    ``meeting_ended`` and leaves. Nothing happens when the room is not live."""
+    """End a live room from outside it (its meeting was cancelled), on whichever process holds
+    it: everyone gets ``meeting_ended`` and leaves. Nothing happens when the room is not live."""
     runtime().close(meeting_id)

@@ -18,8 +18,8 @@ def test_the_in_memory_store_is_measured() -> None:
 
 
 @pytest.mark.redis
-def test_the_redis_store_is_measured_and_leaves_no_key(redis_client: redis.Redis) -> None:
+def test_the_owned_store_is_measured_and_leaves_no_key(redis_client: redis.Redis) -> None:
     before = set(redis_client.keys("bench-store-*"))
     lines = measure(5, REDIS_URL)
-    assert any(line.startswith("Redis store") for line in lines)
+    assert any(line.startswith("owned store") for line in lines)
     assert set(redis_client.keys("bench-store-*")) == before

@@ -32,13 +32,24 @@ class Clock:
 
 
 class Sock:
-    """One socket of one person, with the events it received kept in order."""
+    """One socket of one person, with the events it received kept in order. It connects for its
+    meeting (the query's ``meeting``), as the browser does; ``for_meeting`` names another, or
+    none (None)."""
 
-    def __init__(self, app: Flask, client: FlaskClient, user: User, meeting_id: int) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        client: FlaskClient,
+        user: User,
+        meeting_id: int,
+        for_meeting: int | str | None = "its own",
+    ) -> None:
         self.user = user
         self.meeting_id = meeting_id
         self.http = client  # the logged-in HTTP client whose cookie the socket has
-        self.client = socketio.test_client(app, flask_test_client=client)
+        named = meeting_id if for_meeting == "its own" else for_meeting
+        query = f"meeting={named}" if named is not None else None
+        self.client = socketio.test_client(app, flask_test_client=client, query_string=query)
         self.seen: list[tuple[str, Any]] = []
 
     @property
@@ -113,11 +124,14 @@ def accept_agreement(user: User, meeting: Meeting) -> None:
 
 @pytest.fixture
 def connect(app: Flask, course: Course, login_as, clock: Clock) -> Iterator[Callable[..., Sock]]:  # type: ignore[no-untyped-def]
-    """``connect(user)`` gives a logged-in socket of that person for the course's meeting."""
+    """``connect(user)`` gives a logged-in socket of that person for the course's meeting
+    (``for_meeting``: connected for another meeting, or for none)."""
     opened: list[Sock] = []
 
-    def _connect(user: User, meeting: Meeting | None = None) -> Sock:
-        sock = Sock(app, login_as(user), user, (meeting or course.meeting).id)
+    def _connect(
+        user: User, meeting: Meeting | None = None, for_meeting: int | str | None = "its own"
+    ) -> Sock:
+        sock = Sock(app, login_as(user), user, (meeting or course.meeting).id, for_meeting)
         opened.append(sock)
         return sock
 

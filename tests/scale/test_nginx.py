@@ -1,7 +1,8 @@
 """deploy/nginx.conf, run: nginx terminates TLS in front of two Kreds processes (gunicorn, one
 eventlet worker each, as the Procfile says) that share Redis and a database. Pages, log-in and a
-short meeting over WebSocket go through it; Flask sees the browser's scheme and host; metrics stay
-inside. Skipped when nginx, openssl or Redis is missing."""
+short meeting over WebSocket go through it; every socket of a meeting reaches one process, and
+meetings spread over both; Flask sees the browser's scheme and host; metrics stay inside. Skipped
+when nginx, openssl or Redis is missing."""
 
 from __future__ import annotations
 
@@ -153,16 +154,14 @@ def _wait_for(url: str, certificate: Path, process: subprocess.Popen[bytes]) -> 
 
 
 class Browser(Person):
-    """A person reaching Kreds through nginx over TLS (``socket_url``: their socket goes straight
-    to one process instead, as if through another proxy)."""
+    """A person reaching Kreds through nginx over TLS; their socket is for their meeting (the
+    connection's query names it), as the browser's is."""
 
-    def __init__(
-        self, site: Site, login: str, meeting_id: int, socket_url: str | None = None
-    ) -> None:
+    def __init__(self, site: Site, login: str, meeting_id: int) -> None:
         super().__init__(site, login, meeting_id)  # type: ignore[arg-type]
         self.site = site
         self.http.verify = str(site.certificate)
-        self.socket_url = socket_url or site.url
+        self.socket_url = f"{site.url}?meeting={meeting_id}"
         self.client = socketio.Client(reconnection=False, http_session=self.http)
         self.client.on("*", self._record)
         self.client.on("disconnect", self._gone)
@@ -257,12 +256,50 @@ def test_kreds_sees_the_browsers_scheme_and_host(site: Site) -> None:
     assert link.groups() == ("https", site.url.removeprefix("https://"))
 
 
+def _sockets_per_process(site: Site) -> list[float]:
+    deployment = site.deployment
+    return [deployment.metrics(server)["kreds_sockets_connected"] for server in deployment.servers]
+
+
+def _socket(session: requests.Session, url: str, meeting: int, transport: str) -> socketio.Client:
+    client = socketio.Client(reconnection=False, http_session=session)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    client.connect(
+        f"{url}?meeting={meeting}",
+        headers={"Cookie": cookie},
+        transports=[transport],
+        wait_timeout=10,
+    )
+    return client
+
+
+def test_every_socket_of_a_meeting_reaches_one_process_and_meetings_spread(site: Site) -> None:
+    """nginx hashes the meeting the connection names: a meeting's WebSocket and long-polling
+    connections reach the same process, and different meetings reach both."""
+    session = Browser(site, "p1", site.deployment.meeting_id).http
+    before = _sockets_per_process(site)
+    used: set[int] = set()
+    for meeting in range(1, 13):
+        sockets = [_socket(session, site.url, meeting, t) for t in ("websocket", "polling")]
+        sockets.append(_socket(session, site.url, meeting, "websocket"))
+        try:
+            added = [now - was for now, was in zip(_sockets_per_process(site), before, strict=True)]
+            assert sorted(added) == [0, 3], (meeting, added)  # all three on one process
+            used.add(added.index(3))
+        finally:
+            for client in sockets:
+                client.disconnect()
+        deadline = time.monotonic() + 5
+        while _sockets_per_process(site) != before and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert used == {0, 1}, "every meeting reached the same process"
+
+
 def test_a_short_meeting_is_held_through_the_proxy(site: Site) -> None:
     meeting_id = site.deployment.meeting_id
     mira = Browser(site, "facilitator", meeting_id)
     birch, heron = Browser(site, "p1", meeting_id), Browser(site, "p2", meeting_id)
-    # A fourth person's socket reaches the second process directly: the room is shared.
-    juniper = Browser(site, "p3", meeting_id, socket_url=site.deployment.servers[1].url)
+    juniper = Browser(site, "p3", meeting_id)
     everyone = [mira, birch, heron, juniper]
     try:
         for person in everyone:
@@ -281,6 +318,10 @@ def test_a_short_meeting_is_held_through_the_proxy(site: Site) -> None:
         message_id = heron.ok("chat", text="Thank you for listening.")["id"]
         for person in everyone:
             person.wait_for("chat", lambda m: m["id"] == message_id)
+        # One process holds the meeting, with all four sockets.
+        rooms = [site.deployment.metrics(s)["kreds_rooms_live"] for s in site.deployment.servers]
+        assert sorted(rooms) == [0, 1]
+        assert _sockets_per_process(site)[rooms.index(1)] == 4
         mira.ok("end_meeting")
         for person in everyone:
             assert person.wait_for("meeting_ended")["reason"] == "ended"

@@ -185,6 +185,49 @@ describe("RoomConnection", () => {
     expect(joins).toEqual([true, true]);
   });
 
+  it("joins again a moment later while the meeting moves to another server", async () => {
+    const moving = { ok: false, error: { code: "moving", message: "Reconnecting…" } };
+    let answers = 0;
+    const socket = new FakeSocket(() => (++answers <= 2 ? moving : joinedRoom));
+    const connection = new RoomConnection(7, { socket, movingRetryMs: 1 });
+    const states: string[] = [];
+    const joins: boolean[] = [];
+    connection.onState((state) => states.push(state));
+    connection.onJoin((ack) => joins.push(ack.ok));
+    const joining = connection.join();
+    socket.open();
+
+    const ack = await joining;
+    expect(ack.ok).toBe(true);
+    expect(socket.sent.map(([event]) => event)).toEqual(["join", "join", "join"]);
+    // Like a dropped connection: "reconnecting" meanwhile, and the page hears only the answer
+    // that counts, with its place.
+    expect(states).toEqual(["connected", "reconnecting", "connected"]);
+    expect(joins).toEqual([true]);
+  });
+
+  it("joins on the new connection when the socket drops while the meeting moves", async () => {
+    const moving = { ok: false, error: { code: "moving", message: "Reconnecting…" } };
+    let answers = 0;
+    const socket = new FakeSocket(() => (++answers === 1 ? moving : joinedRoom));
+    const connection = new RoomConnection(7, { socket, movingRetryMs: 5 });
+    const joins: boolean[] = [];
+    connection.onJoin((ack) => joins.push(ack.ok));
+    const joining = connection.join();
+    socket.open();
+    await flush();
+    socket.drop("transport close"); // the server process let the meeting go
+
+    const ack = await joining;
+    expect(!ack.ok && ack.error.code).toBe("moving");
+    socket.open(); // connected again, to the meeting's new process
+    await flush();
+
+    expect(socket.sent.map(([event]) => event)).toEqual(["join", "join"]);
+    expect(joins).toEqual([true]);
+    expect(connection.state).toBe("connected");
+  });
+
   it("does not join again after a refusal that joining cannot fix", async () => {
     const socket = new FakeSocket(() => ({
       ok: false,
@@ -308,9 +351,12 @@ describe("RoomConnection", () => {
 });
 
 describe("createSocket", () => {
-  it("makes a same-origin socket that waits to be connected", () => {
-    const socket = createSocket();
+  it("makes a same-origin socket for one meeting that waits to be connected", () => {
+    const socket = createSocket(7);
     expect(socket.connected).toBe(false);
+    // The meeting is in the query of every request of the connection: the proxy routes on it.
+    const manager = socket.io as unknown as { opts: { query?: Record<string, string> } };
+    expect(manager.opts.query).toEqual({ meeting: "7" });
     socket.disconnect();
   });
 });

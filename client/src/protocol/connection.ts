@@ -1,7 +1,8 @@
 /**
  * One meeting's connection: a socket.io-client socket to the same origin (the page's session
- * cookie identifies the person), typed requests and server events, the connection's state, and
- * a new `join` after every reconnection (the server keeps the place for a grace period).
+ * cookie identifies the person) made for that meeting, typed requests and server events, the
+ * connection's state, and a new `join` after every reconnection (the server keeps the place for
+ * a grace period) and after `moving` (the meeting is moving to another server process).
  *
  * DOM-free: the room's UI calls this; nothing here touches the page.
  */
@@ -49,13 +50,20 @@ export interface RoomConnectionOptions {
   socket?: RoomSocket;
   /** How long to wait for each acknowledgement. */
   timeoutMs?: number;
+  /** How long to wait before joining again after `moving` (by default 1–1.5 s). */
+  movingRetryMs?: number;
 }
 
 export type JoinAck = Ack<ReplyOf<"join">>;
 
-/** A socket to this page's own origin, with the session cookie, reconnecting by itself. */
-export function createSocket(): RoomSocket {
+/**
+ * A socket to this page's own origin, with the session cookie, reconnecting by itself. It is
+ * made for one meeting: the meeting is in the query of every request of the connection, so the
+ * proxy sends every socket of that meeting to the server process that holds it.
+ */
+export function createSocket(meetingId: number): RoomSocket {
   return io({
+    query: { meeting: String(meetingId) },
     autoConnect: false,
     withCredentials: true,
     transports: ["websocket", "polling"],
@@ -71,6 +79,7 @@ export class RoomConnection {
   readonly meetingId: number;
   private readonly socket: RoomSocket;
   private readonly timeoutMs: number;
+  private readonly movingRetryMs: () => number;
   private currentState: ConnectionState = "connecting";
   private everConnected = false;
   /** Whether this page means to be in the meeting (re-join after a reconnection). */
@@ -84,8 +93,10 @@ export class RoomConnection {
 
   constructor(meetingId: number, options: RoomConnectionOptions = {}) {
     this.meetingId = meetingId;
-    this.socket = options.socket ?? createSocket();
+    this.socket = options.socket ?? createSocket(meetingId);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const retryMs = options.movingRetryMs;
+    this.movingRetryMs = () => retryMs ?? 1000 + Math.random() * 500;
     this.socket.on("connect", this.handleConnect);
     this.socket.on("disconnect", this.handleDisconnect as Listener);
     this.socket.on("connect_error", this.handleConnectError as Listener);
@@ -201,12 +212,20 @@ export class RoomConnection {
   }
 
   private async sendJoin(): Promise<JoinAck> {
-    const ack = await emitWithAck<ClientRequests, "join">(
-      this.socket,
-      "join",
-      { meeting_id: this.meetingId },
-      { timeoutMs: this.timeoutMs, isReply: isJoinReply },
-    );
+    let ack = await this.emitJoin();
+    while (!ack.ok && ack.error.code === "moving" && this.wantsRoom && !this.closed) {
+      // The meeting is moving to another server process: as after a dropped connection, the
+      // place is kept, and joining again in a moment finds the meeting where it is now.
+      this.setState("reconnecting");
+      await new Promise((resolve) => setTimeout(resolve, this.movingRetryMs()));
+      if (!this.socket.connected || !this.wantsRoom || this.closed) {
+        return ack; // a new connection joins again by itself, or the page left
+      }
+      ack = await this.emitJoin();
+      if (ack.ok || ack.error.code !== "moving") {
+        this.setState("connected");
+      }
+    }
     if (!ack.ok && FINAL_JOIN_ERRORS.includes(ack.error.code)) {
       this.wantsRoom = false;
     }
@@ -215,6 +234,15 @@ export class RoomConnection {
       listener(ack);
     }
     return ack;
+  }
+
+  private emitJoin(): Promise<JoinAck> {
+    return emitWithAck<ClientRequests, "join">(
+      this.socket,
+      "join",
+      { meeting_id: this.meetingId },
+      { timeoutMs: this.timeoutMs, isReply: isJoinReply },
+    );
   }
 
   /**

@@ -429,6 +429,7 @@ export const SERVER_ERROR_CODES = [
   "too_many_topics",
   "invalid",
   "unknown_event",
+  "moving",
   "internal",
 ] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];

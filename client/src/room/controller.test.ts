@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Ack } from "../protocol/ack";
-import type { ConnectionState } from "../protocol/connection";
+import { type ConnectionState, RoomConnection, type RoomSocket } from "../protocol/connection";
 import type { JoinData, ServerEvent, ServerEvents } from "../protocol/events";
 import type { Announcement } from "./changes";
 import { type ConnectionLike, connectRoom } from "./controller";
@@ -103,5 +103,52 @@ describe("connectRoom", () => {
     expect(connection.closed).toBe(1);
     expect(store.get().screen).toEqual({ kind: "removed", scope: "meeting" });
     expect(said.at(-1)).toEqual({ key: "removedHeading", assertive: true });
+  });
+
+  it("keeps the room on screen while the meeting moves to another server", async () => {
+    // A socket whose first join after a reconnection finds the meeting moving.
+    const handlers = new Map<string, (...args: unknown[]) => void>();
+    const answers: unknown[] = [
+      { ok: true, data: { where: "room", user_id: 3, room: roomSnapshot() } },
+      { ok: false, error: { code: "moving", message: "Reconnecting…" } },
+      { ok: true, data: { where: "room", user_id: 3, room: roomSnapshot({ version: 5 }) } },
+    ];
+    const socket: RoomSocket = {
+      connected: false,
+      active: true,
+      io: { reconnection: () => undefined },
+      connect: () => undefined,
+      disconnect: () => undefined,
+      on: (event, listener) => handlers.set(event, listener),
+      off: () => undefined,
+      timeout: () => ({ emitWithAck: async () => answers.shift() }),
+    };
+    const fire = (event: string, ...args: unknown[]): void => handlers.get(event)?.(...args);
+    const connection = new RoomConnection(7, { socket, movingRetryMs: 5 });
+    const store = new RoomStore(PARTICIPANT);
+    const states: string[] = [];
+    connectRoom(connection, store, () => undefined, () => 1_000_000_000);
+    store.subscribe((next, previous) => {
+      if (next.connection !== previous.connection || next.screen.kind !== previous.screen.kind) {
+        states.push(`${next.screen.kind} ${next.connection}`);
+      }
+    });
+    const joining = connection.join();
+    (socket as { connected: boolean }).connected = true;
+    fire("connect");
+    await joining;
+
+    fire("disconnect", "transport close"); // its server process let the meeting go
+    fire("connect"); // connected again, and the meeting is still on its way
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Shown as a dropped connection that comes back, twice; never as a refusal.
+    expect(states.slice(-4)).toEqual([
+      "room reconnecting",
+      "room connected",
+      "room reconnecting",
+      "room connected",
+    ]);
+    expect(store.get().room?.version).toBe(5);
   });
 });

@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "too_many_topics": "the meeting has as many topics as it can hold",
     "invalid": "the payload is missing fields, has extra ones, wrong types or sizes",
     "unknown_event": "the server has no such event",
+    "moving": "the meeting is moving to another server process; join again in a moment",
     "internal": "something went wrong on the server; nothing changed",
 }
 

@@ -1,24 +1,23 @@
-"""Which process holds which socket, when several processes serve one deployment.
+"""What crosses between processes, when several serve one deployment: a heartbeat for each, and
+a control channel.
 
-Socket.IO's Redis manager already carries emits and room changes (``enter_room``/``leave_room``)
-to the process that holds a socket. What it does not do is done here:
+A meeting lives on one process (:mod:`.store_owned`): its sockets, its room, its emits and its
+timers are all there. What is left to cross is small, and goes on ``<prefix>:control`` (Redis
+pub/sub, ids only, nothing anyone said), each message naming an operation that the runtime
+registered with :meth:`RedisCluster.on`:
 
-- a socket released by another process (removed, declined, the meeting ended) forgets its meeting
-  on its own process (``release``), through a control message on ``<prefix>:control``;
-- ``disconnect_user``: every process ends its own sockets of that person, or only those whose login
-  session ended (``ended_only``; and whenever a process
-  starts listening to the control channel, again after a cut, it checks the sessions of all its
-  sockets: a message sent while it was not listening is lost);
-- a process that dies leaves its sockets in the rooms' state. Each process keeps a heartbeat
-  (``<prefix>:process:<id>``, with an expiry) and the list of its sockets that joined a meeting
-  (``<prefix>:process:<id>:sockets``: socket id -> person and meeting ids). When a heartbeat has
-  expired, one live process claims the dead one (``SET NX``) and treats its sockets as dropped
-  connections: their people keep their places for the reconnection grace, as when a network drops,
-  and their clients reconnect to another process.
+- ``disconnect_user``: every process closes its sockets of that person (log-out, removal,
+  deactivation), or only those whose login session ended (``ended_only``). A message sent while a
+  process was not listening is lost, so whenever a process starts listening (again, after a cut)
+  it checks the sessions of all its sockets (``when_listening``);
+- ``hand_over``: the process that holds a meeting lets it go to the one that asks (its browsers
+  reach that one now);
+- ``close_meeting``, ``left_quickly``: what an HTTP request on any process asks of a meeting held
+  by another.
 
-With one process (no Redis), :class:`LocalCluster` has nothing to do. Control messages hold ids
-only; nothing anyone said passes here. The cluster acts on this process's sockets through
-:class:`LocalSockets` (the connections, :mod:`.connections`, given to it with :meth:`attach`)."""
+The heartbeat (``<prefix>:process:<id>``, expiring after ``KREDS_ROOM_PROCESS_TTL_SECONDS``) counts
+the live processes for the metrics, and runs the runtime's ``every_beat`` (renewing the owner keys
+of the meetings held). With one process (no Redis), :class:`LocalCluster` has nothing to do."""
 
 from __future__ import annotations
 
@@ -35,53 +34,31 @@ if TYPE_CHECKING:
     import redis
 
 log = logging.getLogger(__name__)
-# (socket id, person id, meeting id) of a socket whose process died.
-DeadSocket = Callable[[str, int, int], None]
-
-
-class LocalSockets(Protocol):
-    """What the cluster does to this process's own sockets."""
-
-    def connected(self, sid: str) -> bool: ...
-
-    def unbind(self, sid: str, meeting_id: int) -> None: ...
-
-    def disconnect_local(self, user_id: int, ended_only: bool = False) -> None: ...
-
-    def end_ended_sessions(self) -> int: ...
+Handler = Callable[[dict[str, Any]], None]
 
 
 class Cluster(Protocol):
     process_id: str
 
-    def attach(self, local: LocalSockets) -> None: ...
-
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
-    def remember(self, sid: str, user_id: int, meeting_id: int | None) -> None:
-        """This process's socket ``sid`` joined ``meeting_id`` (None: no meeting now)."""
+    def on(self, op: str, handler: Handler) -> None:
+        """Run ``handler(message)`` (in an app context) for each ``op`` from another process."""
         ...
 
-    def release(self, sid: str, meeting_id: int) -> None:
-        """A socket of another process leaves ``meeting_id``: it forgets the meeting there."""
-        ...
-
-    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
-        """Every other process ends its sockets of this person (or those of ended sessions)."""
+    def publish(self, op: str, **fields: int | str | bool) -> None:
+        """Send ``op`` to every other process (ids and flags only)."""
         ...
 
     def live_processes(self) -> float | None: ...
 
 
 class LocalCluster:
-    """One process holds every socket."""
+    """One process holds every meeting: there is nobody to tell."""
 
     process_id = "local"
-
-    def attach(self, local: LocalSockets) -> None:
-        pass
 
     def start(self) -> None:
         pass
@@ -89,21 +66,18 @@ class LocalCluster:
     def stop(self) -> None:
         pass
 
-    def remember(self, sid: str, user_id: int, meeting_id: int | None) -> None:
+    def on(self, op: str, handler: Handler) -> None:
         pass
 
-    def release(self, sid: str, meeting_id: int) -> None:
-        pass  # not a socket of this process: with one process, it is gone already
-
-    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
-        pass  # no other process
+    def publish(self, op: str, **fields: int | str | bool) -> None:
+        pass
 
     def live_processes(self) -> float | None:
         return None
 
 
 class RedisCluster:
-    """Processes that share Redis: heartbeats, socket lists, control messages, the reaper."""
+    """Processes that share Redis: heartbeats and control messages."""
 
     def __init__(
         self,
@@ -112,31 +86,27 @@ class RedisCluster:
         client: redis.Redis,
         listener: redis.Redis,
         prefix: str,
-        on_dead_socket: DeadSocket,
         ttl: float = 15.0,
+        *,
+        every_beat: Callable[[], object] | None = None,
+        when_listening: Callable[[], int] | None = None,
     ) -> None:
         self.app = app
         self.socketio = socketio
         self.client = client
         self.listener = listener
         self.prefix = prefix
-        self.on_dead_socket = on_dead_socket
         self.ttl = max(1.0, ttl)
+        self.every_beat = every_beat
+        self.when_listening = when_listening
         self.process_id = uuid.uuid4().hex[:12]
         self.channel = f"{prefix}:control"
+        self._handlers: dict[str, Handler] = {}
         self._started = False
         self._running = False
-        self.local: LocalSockets | None = None
 
-    def attach(self, local: LocalSockets) -> None:
-        self.local = local
-
-    # Keys.
     def _alive_key(self, process_id: str) -> str:
         return f"{self.prefix}:process:{process_id}"
-
-    def _sockets_key(self, process_id: str) -> str:
-        return f"{self.prefix}:process:{process_id}:sockets"
 
     @property
     def _processes_key(self) -> str:
@@ -157,36 +127,21 @@ class RedisCluster:
         """End the background loops (within a second)."""
         self._running = False
 
-    # This process's sockets.
-    def remember(self, sid: str, user_id: int, meeting_id: int | None) -> None:
-        key = self._sockets_key(self.process_id)
-        if meeting_id is None:
-            self.client.hdel(key, sid)
-        else:
-            self.client.hset(key, sid, json.dumps([user_id, meeting_id]))
-
     # Control messages.
-    def release(self, sid: str, meeting_id: int) -> None:
-        self._publish({"op": "release", "sid": sid, "meeting_id": meeting_id})
+    def on(self, op: str, handler: Handler) -> None:
+        self._handlers[op] = handler
 
-    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
-        self._publish({"op": "disconnect_user", "user_id": user_id, "ended_only": ended_only})
-
-    def _publish(self, message: dict[str, Any]) -> None:
-        self.client.publish(self.channel, json.dumps({**message, "from": self.process_id}))
+    def publish(self, op: str, **fields: int | str | bool) -> None:
+        message = {"op": op, **fields, "from": self.process_id}
+        self.client.publish(self.channel, json.dumps(message))
 
     def handle(self, message: dict[str, Any]) -> None:
-        """Carry out a control message on this process's own sockets."""
-        local = self.local
-        if message.get("from") == self.process_id or local is None:
+        """Carry out a control message from another process."""
+        if message.get("from") == self.process_id:
             return
-        op = message.get("op")
-        if op == "release":
-            sid, meeting_id = str(message["sid"]), int(message["meeting_id"])
-            if local.connected(sid):
-                local.unbind(sid, meeting_id)
-        elif op == "disconnect_user":
-            local.disconnect_local(int(message["user_id"]), bool(message.get("ended_only")))
+        handler = self._handlers.get(str(message.get("op")))
+        if handler is not None:
+            handler(message)
 
     def _listen_loop(self) -> None:
         while self._running:
@@ -198,25 +153,30 @@ class RedisCluster:
                     kind = raw.get("type") if raw is not None else None
                     if kind == "subscribe":
                         # Listening (again): whatever was sent while this process was not
-                        # listening is lost, redis-py's own reconnections included. Sockets keep
-                        # who they connected as (server.room.identity): check them now.
+                        # listening is lost, redis-py's own reconnections included.
                         self.catch_up()
                     elif kind == "message":
-                        with self.app.app_context():
-                            self.handle(json.loads(raw["data"]))
+                        self._run(json.loads(raw["data"]))
                 pubsub.close()
             except Exception as error:
                 log.error("room control channel: %s; listening again", type(error).__name__)
                 self.socketio.sleep(1)
 
+    def _run(self, message: dict[str, Any]) -> None:
+        try:
+            with self.app.app_context():
+                self.handle(message)
+        except Exception as error:  # one message that fails does not stop the listening
+            log.error("room control %s failed: %s", message.get("op"), type(error).__name__)
+
     def catch_up(self) -> int:
-        """End this process's sockets whose sessions ended while its control channel was not
-        listening (a lost ``disconnect_user``); returns how many."""
-        if self.local is None:
+        """Whatever this process missed while its control channel was not listening (its
+        sockets whose sessions ended meanwhile are closed); returns how many sockets closed."""
+        if self.when_listening is None:
             return 0
         try:
             with self.app.app_context():
-                ended = self.local.end_ended_sessions()
+                ended = self.when_listening()
         except Exception as error:  # the database is away: the next subscription tries again
             log.error("room control channel: sockets not checked: %s", type(error).__name__)
             return 0
@@ -224,16 +184,21 @@ class RedisCluster:
             log.info("room control channel: %d sockets of ended sessions closed", ended)
         return ended
 
-    # Heartbeats and the reaper.
+    # Heartbeats.
     def beat(self) -> None:
         with self.client.pipeline() as pipe:
             pipe.set(self._alive_key(self.process_id), "1", ex=int(self.ttl + 0.999))
             pipe.sadd(self._processes_key, self.process_id)
-            # These outlive the heartbeat, so that the reaper still finds them; a day after the
-            # last process of a deployment stopped, they are gone too.
+            # A day after the last process of a deployment stopped, the list is gone too.
             pipe.expire(self._processes_key, 86400)
-            pipe.expire(self._sockets_key(self.process_id), 86400)
             pipe.execute()
+        members = self._members()
+        gone = [m for m, alive in zip(members, self._alive(members), strict=True) if not alive]
+        if gone:
+            self.client.srem(self._processes_key, *gone)
+        if self.every_beat is not None:
+            with self.app.app_context():
+                self.every_beat()
 
     def _heartbeat_loop(self) -> None:
         while self._running:
@@ -242,7 +207,6 @@ class RedisCluster:
                 break
             try:
                 self.beat()
-                self.reap()
             except Exception as error:
                 log.error("room heartbeat failed: %s", type(error).__name__)
 
@@ -260,34 +224,3 @@ class RedisCluster:
 
     def live_processes(self) -> float | None:
         return float(sum(self._alive(self._members())))
-
-    def reap(self) -> int:
-        """Treat the sockets of processes whose heartbeat expired as dropped; returns how many."""
-        members = self._members()
-        dropped = 0
-        for process_id, alive in zip(members, self._alive(members), strict=True):
-            if alive or process_id == self.process_id:
-                continue
-            claim = f"{self.prefix}:reaped:{process_id}"
-            if not self.client.set(claim, "1", nx=True, ex=600):
-                continue
-            dropped += self._reap_one(process_id)
-        return dropped
-
-    def _reap_one(self, process_id: str) -> int:
-        key = self._sockets_key(process_id)
-        entries: Any = self.client.hgetall(key)
-        with self.app.app_context():
-            for sid, value in entries.items():
-                user_id, meeting_id = json.loads(value)
-                sid_text = sid.decode() if isinstance(sid, bytes) else str(sid)
-                try:
-                    self.on_dead_socket(sid_text, int(user_id), int(meeting_id))
-                except Exception as error:
-                    log.error("room reaper: a socket failed: %s", type(error).__name__)
-        self.client.delete(key)
-        self.client.srem(self._processes_key, process_id)
-        log.info(
-            "room reaper: a stopped process left %d sockets; they count as dropped", len(entries)
-        )
-        return len(entries)

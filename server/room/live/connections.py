@@ -1,28 +1,28 @@
-"""The one owner of socket bookkeeping: who each socket is, which meeting it joined, which
-Socket.IO rooms it is in, and what is sent to whom.
+"""The one owner of socket bookkeeping: who each socket is, which meeting it is for and which it
+joined, which Socket.IO rooms it is in, and what is sent to whom.
 
-A socket's person and meeting live in the socket's own WSGI environ, which python-socketio keeps
-per connection: there is no table of connections beside it. With several processes (Redis), a
-socket lives on one of them: Socket.IO's Redis manager moves sockets of other processes between
-rooms and carries emits, and the cluster (:mod:`.cluster`) mirrors each binding in Redis and
-tells the socket's own process when another one released it."""
+A socket's person and meetings live in the socket's own WSGI environ, which python-socketio keeps
+per connection: there is no table of connections beside it. Every socket of a meeting is on the
+process that holds the meeting (:mod:`.store_owned`), so emits and room changes are this
+process's own: nothing here crosses to another process."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_socketio import SocketIO
-from socketio import PubSubManager
 
 from server.room.core.outcome import FACILITATORS, ROOM, Notice
 from server.room.core.views import Views
 from server.room.live import identity
-from server.room.live.cluster import Cluster
 from server.room.live.identity import Identity
 
 NAMESPACE = "/"
-# The socket's meeting, in its environ (its person is under identity.IDENTITY).
+# In the socket's environ (its person is under identity.IDENTITY): the meeting it joined (None
+# when it left), and the meeting it is for — the one its connection named (its query's
+# ``meeting``), or else the first it joined; it can join no other.
 MEETING = "kreds.meeting"
+FOR_MEETING = "kreds.for_meeting"
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -52,9 +52,8 @@ def audience(meeting_id: int, to: str) -> str:
 
 
 class Connections:
-    def __init__(self, socketio: SocketIO, cluster: Cluster) -> None:
+    def __init__(self, socketio: SocketIO) -> None:
         self.socketio = socketio
-        self.cluster = cluster
 
     def _environ(self, sid: str) -> dict[str, Any] | None:
         server = self.socketio.server
@@ -71,30 +70,40 @@ class Connections:
         return found if isinstance(found, Identity) else None
 
     def meeting_of(self, sid: str) -> int | None:
+        """The meeting the socket joined (None: none now)."""
         environ = self._environ(sid)
         found = environ.get(MEETING) if environ is not None else None
         return found if isinstance(found, int) else None
 
-    def connected_as(self, sid: str, person: Identity) -> None:
-        """A new socket of ``person``: it hears what is sent to them (``user:<id>``)."""
+    def meeting_for(self, sid: str) -> int | None:
+        """The meeting the socket is for (None: its connection named none, and it joined none)."""
+        environ = self._environ(sid)
+        found = environ.get(FOR_MEETING) if environ is not None else None
+        return found if isinstance(found, int) else None
+
+    def may_join(self, sid: str, meeting_id: int) -> bool:
+        return self.meeting_for(sid) in (None, meeting_id)
+
+    def connected_as(self, sid: str, person: Identity, meeting_id: int | None) -> None:
+        """A new socket of ``person``, for ``meeting_id``: it hears what is sent to them
+        (``user:<id>``)."""
+        environ = self._environ(sid)
+        if environ is not None:
+            environ[FOR_MEETING] = meeting_id
         self.socketio.server.enter_room(sid, user_room(person.user_id), namespace=NAMESPACE)
 
-    def bind(self, sid: str, user_id: int, meeting_id: int) -> None:
+    def bind(self, sid: str, meeting_id: int) -> None:
         """The socket joined ``meeting_id`` (its events name that meeting from now on)."""
         environ = self._environ(sid)
         if environ is None:
             return
-        environ[MEETING] = meeting_id
-        self.cluster.remember(sid, user_id, meeting_id)
+        environ[MEETING] = environ[FOR_MEETING] = meeting_id
 
     def unbind(self, sid: str, meeting_id: int) -> None:
-        """The socket no longer belongs to ``meeting_id`` (it may join another)."""
+        """The socket is no longer in ``meeting_id`` (it may join it again)."""
         environ = self._environ(sid)
-        if environ is None or environ.get(MEETING) != meeting_id:
-            return
-        environ[MEETING] = None
-        person = self.who(sid)
-        self.cluster.remember(sid, person.user_id if person else 0, None)
+        if environ is not None and environ.get(MEETING) == meeting_id:
+            environ[MEETING] = None
 
     def connected(self, sid: str) -> bool:
         """Whether ``sid`` is a socket of this process that is connected (not disconnecting)."""
@@ -103,16 +112,10 @@ class Connections:
 
     # Socket.IO rooms.
     def _move(self, sid: str, rooms: list[str], entering: bool) -> None:
-        """Put a socket into rooms or take it out, on whichever process holds it."""
+        """Put a socket into rooms or take it out (a socket that is gone: nothing to do)."""
         server = self.socketio.server
-        if server is None:
+        if server is None or not self.connected(sid):
             return
-        if self._environ(sid) is not None:
-            if not self.connected(sid):
-                return  # disconnecting: it leaves every room anyway
-        elif not isinstance(server.manager, PubSubManager):
-            return  # one process and not ours: the socket is gone
-        # For another process's socket, Socket.IO's Redis manager sends the change to that process.
         for room in rooms:
             if entering:
                 server.enter_room(sid, room, namespace=NAMESPACE)
@@ -130,10 +133,7 @@ class Connections:
             participants_room(meeting_id),
         ]
         self._move(sid, rooms, entering=False)
-        if self._environ(sid) is not None:
-            self.unbind(sid, meeting_id)
-        else:
-            self.cluster.release(sid, meeting_id)
+        self.unbind(sid, meeting_id)
 
     # What is sent.
     def emit(self, event: str, data: dict[str, Any], to: str, skip: str | None = None) -> None:
@@ -151,10 +151,27 @@ class Connections:
             self.emit("lobby_state", view, user_room(user_id))
 
     # Ending connections.
-    def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
-        """End a person's sockets on every process, or only those whose login session ended."""
-        self.disconnect_local(user_id, ended_only)
-        self.cluster.disconnect_user(user_id, ended_only)
+    def send_away(self, meeting_id: int) -> int:
+        """Close this process's sockets of a meeting that another process holds now, so that
+        their browsers connect again, to that one; returns how many. They leave the meeting
+        here first: the room they were in is not here any more, and nothing is left to carry
+        out when they close. Their transport is closed (not the Socket.IO session): a browser
+        takes that as a dropped connection and reconnects by itself."""
+        server = self.socketio.server
+        if server is None:
+            return 0
+        closed = 0
+        for sid, eio_sid in list(server.manager.get_participants(NAMESPACE, None)):
+            environ = self._environ(sid)
+            if environ is None or meeting_id not in (
+                environ.get(MEETING),
+                environ.get(FOR_MEETING),
+            ):
+                continue
+            self.leave(sid, meeting_id)
+            server.eio.disconnect(eio_sid)
+            closed += 1
+        return closed
 
     def disconnect_local(self, user_id: int, ended_only: bool = False) -> None:
         server = self.socketio.server

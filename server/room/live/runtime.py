@@ -11,9 +11,10 @@ released sockets leave after the notices (they still hear "removed" or "meeting 
 the snapshot (they no longer see the room). Notices go before the snapshot of the same change.
 Database work happens after the store's lock.
 
-One process keeps rooms in memory; with ``REDIS_URL`` every process shares them through Redis
-(:mod:`.store_redis`), timers fire once across processes and the cluster (:mod:`.cluster`) looks
-after sockets held by other processes."""
+One process holds every meeting in memory. With ``REDIS_URL``, each meeting is held by one of
+several processes (:mod:`.store_owned`), the one its sockets reach: :mod:`.placement` brings a
+meeting to this process when someone joins it here, and what an HTTP request asks of a meeting
+held by another process goes to it through the cluster (:mod:`.cluster`)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,16 @@ from server.extensions import db, socketio
 from server.room.core.errors import RoomError
 from server.room.core.outcome import Outcome
 from server.room.core.rule import act
-from server.room.core.rules import moderation, presence
+from server.room.core.rules import moderation, presence, takeover
 from server.room.core.state import RoomState
 from server.room.core.views import Views, build
 from server.room.live import database
 from server.room.live.cluster import Cluster, LocalCluster, RedisCluster
 from server.room.live.connections import Connections
+from server.room.live.placement import LocalPlacement, Placement, SharedPlacement
 from server.room.live.store import InMemoryRoomStore, RoomStore
-from server.room.live.store_redis import RedisRoomStore, connect
-from server.room.live.timers import BackgroundTimers, ManualTimers, SharedTimers, TimerJob, Timers
+from server.room.live.store_owned import OwnedRoomStore, connect
+from server.room.live.timers import BackgroundTimers, ManualTimers, TimerJob, Timers
 
 if TYPE_CHECKING:
     import redis
@@ -67,55 +69,67 @@ class RoomRuntime:
     def __init__(
         self,
         app: Flask,
-        store: RoomStore,
         clock: Callable[[], float] = time.time,
         *,
         shared: SharedRedis | None = None,
     ):
-        self.store = store
         self.clock = clock
+        # Redis (None: one process), for the health check.
         self.redis = shared.client if shared is not None else None
         self.timers: Timers
         if app.config["ROOM_TIMERS"] == "manual":
             self.timers = ManualTimers(self.fire)
-        elif shared is not None:
-            self.timers = SharedTimers(
-                app,
-                socketio,
-                shared.client,
-                shared.prefix,
-                lambda: self.clock(),
-                self.fire,
-                poll_seconds=float(app.config["ROOM_TIMER_POLL_SECONDS"]),
-            )
         else:
             self.timers = BackgroundTimers(app, socketio, lambda: self.clock(), self.fire)
+        self.connections = Connections(socketio)
+        self.store: RoomStore = InMemoryRoomStore()
         self.cluster: Cluster = LocalCluster()
+        self.placement: Placement = LocalPlacement()
         if shared is not None:
-            self.cluster = RedisCluster(
-                app,
-                socketio,
-                shared.client,
-                shared.listener,
-                shared.prefix,
-                self.drop_dead_socket,
-                ttl=float(app.config["ROOM_PROCESS_TTL_SECONDS"]),
-            )
-        self.connections = Connections(socketio, self.cluster)
-        self.cluster.attach(self.connections)
+            self._share(app, shared)
         self._started = False
 
+    def _share(self, app: Flask, shared: SharedRedis) -> None:
+        """Several processes: meetings held by one of them each, control messages between them."""
+        ttl = float(app.config["ROOM_PROCESS_TTL_SECONDS"])
+        cluster = RedisCluster(
+            app,
+            socketio,
+            shared.client,
+            shared.listener,
+            shared.prefix,
+            ttl,
+            when_listening=self.connections.end_ended_sessions,
+        )
+        store = OwnedRoomStore(shared.client, shared.prefix, cluster.process_id, ttl)
+        placement = SharedPlacement(
+            app,
+            store,
+            cluster,
+            self.connections,
+            self._take_over,
+            start_task=socketio.start_background_task,
+            sleep=socketio.sleep,
+        )
+        cluster.every_beat = placement.beat
+        cluster.on("disconnect_user", self._disconnect_user_here)
+        cluster.on("close_meeting", lambda message: self._close_here(int(message["meeting_id"])))
+        cluster.on("left_quickly", lambda message: self._left_quickly_here(int(message["user_id"])))
+        self.store, self.cluster, self.placement = store, cluster, placement
+
     def start(self) -> None:
-        """Start the background work (timer polling, heartbeats) once, on first use."""
+        """Start the background work (heartbeats, snapshots) once, on first use."""
         if not self._started:
             self._started = True
             self.timers.start()
             self.cluster.start()
+            self.placement.start()
 
     def stop(self) -> None:
         """End the background work (tests; a process that exits just stops)."""
         self.timers.stop()
         self.cluster.stop()
+        self.placement.stop()
 
     # The two paths.
     def on_event(
@@ -152,15 +166,18 @@ class RoomRuntime:
             raise
         return Applied(outcome, room)
 
-    def on_system(self, meeting_id: int, rule: Rule) -> Outcome:
-        """What happens without a sender: a timer, a dropped socket, a meeting cancelled."""
+    def on_system(
+        self, meeting_id: int, rule: Rule, new_room: Callable[[], RoomState] | None = None
+    ) -> Outcome:
+        """What happens without a sender: a timer, a dropped socket, a meeting cancelled, a room
+        taken over (``new_room``: its snapshot)."""
         now = self.clock()
 
         def run(state: RoomState) -> tuple[Outcome, Views | None, int]:
             outcome = rule(state, now)
             return outcome, self._changed(state, outcome, now), state.group_id
 
-        outcome, views, group_id = self.store.transact(meeting_id, run)
+        outcome, views, group_id = self.store.transact(meeting_id, run, new_room)
         self._carry_out(meeting_id, group_id, None, outcome, views)
         return outcome
 
@@ -214,7 +231,7 @@ class RoomRuntime:
     # What happens without a sender.
     def fire(self, job: TimerJob) -> None:
         """A timer is due: the rules decide whether it still applies."""
-        with contextlib.suppress(RoomError):  # the room is gone (ended): nothing left to do
+        with contextlib.suppress(RoomError):  # the room is gone (ended, or let go): nothing to do
             self.on_system(
                 job.meeting_id,
                 lambda state, now: moderation.on_timer(state, job.kind, job.token, now),
@@ -222,34 +239,44 @@ class RoomRuntime:
 
     def socket_gone(self, sid: str, keep_place: bool) -> None:
         """This socket leaves its meeting: it dropped (``keep_place``: for the reconnection
-        grace), disconnected on purpose, or is joining another meeting."""
+        grace), or disconnected on purpose."""
         connections = self.connections
         meeting_id, person = connections.meeting_of(sid), connections.who(sid)
         if not meeting_id or person is None:
             return
         connections.leave(sid, meeting_id)
-        self._disconnect(sid, person.user_id, meeting_id, keep_place)
-
-    def drop_dead_socket(self, sid: str, user_id: int, meeting_id: int) -> None:
-        """A socket's process died: the same as a dropped connection (the place is kept)."""
-        self._disconnect(sid, user_id, meeting_id, keep_place=True)
-
-    def _disconnect(self, sid: str, user_id: int, meeting_id: int, keep_place: bool) -> None:
+        user_id = person.user_id
         with contextlib.suppress(RoomError):  # the room is gone already
             self.on_system(
                 meeting_id,
                 lambda state, now: presence.disconnect(state, user_id, sid, now, keep_place),
             )
 
+    def _take_over(self, meeting_id: int, snapshot: RoomState) -> None:
+        """The room comes here from the snapshot its previous process left."""
+        self.on_system(meeting_id, takeover.take_over, new_room=lambda: snapshot)
+
+    # What the rest of Kreds asks of live rooms (HTTP requests, on any process).
     def close(self, meeting_id: int) -> None:
-        """End a live room from outside it (its meeting was cancelled)."""
-        with contextlib.suppress(RoomError):  # not live
+        """End a live room from outside it (its meeting was cancelled), on the process that
+        holds it."""
+        if self.placement.reach(meeting_id):
+            self._close_here(meeting_id)
+        else:
+            self.cluster.publish("close_meeting", meeting_id=meeting_id)
+
+    def _close_here(self, meeting_id: int) -> None:
+        with contextlib.suppress(RoomError):  # not live, or not here
             self.on_system(meeting_id, lambda state, now: moderation.close(state, now))
 
     def left_quickly(self, user_id: int) -> None:
         """Someone pressed "Leave quickly": they leave every room they are in, and its
         facilitators are told, as the page's own ``leave {quick: true}`` does. Whichever of the
         two is carried out first does it; the other finds them gone."""
+        self._left_quickly_here(user_id)
+        self.cluster.publish("left_quickly", user_id=user_id)
+
+    def _left_quickly_here(self, user_id: int) -> None:
         for meeting_id in self.store.meeting_ids():
             with contextlib.suppress(RoomError):  # not in this room (any more)
                 self.on_system(
@@ -257,7 +284,12 @@ class RoomRuntime:
                 )
 
     def disconnect_user(self, user_id: int, ended_only: bool = False) -> None:
-        self.connections.disconnect_user(user_id, ended_only)
+        """End a person's sockets on every process, or only those whose login session ended."""
+        self.connections.disconnect_local(user_id, ended_only)
+        self.cluster.publish("disconnect_user", user_id=user_id, ended_only=ended_only)
+
+    def _disconnect_user_here(self, message: dict[str, Any]) -> None:
+        self.connections.disconnect_local(int(message["user_id"]), bool(message["ended_only"]))
 
     def views(self, meeting_id: int) -> Views | None:
         state = self.store.get(meeting_id)
@@ -283,13 +315,10 @@ class SharedRedis:
 
 
 def init_runtime(app: Flask) -> RoomRuntime:
-    """Rooms in memory (one process), or in Redis when ``REDIS_URL`` is set (several)."""
+    """Every meeting in this process (one process), or each held by one of several processes
+    that share Redis when ``REDIS_URL`` is set."""
     url = app.config.get("REDIS_URL")
-    if url:
-        shared = SharedRedis(str(url), str(app.config["REDIS_PREFIX"]))
-        store: RoomStore = RedisRoomStore(shared.client, shared.prefix)
-        room_runtime = RoomRuntime(app, store, shared=shared)
-    else:
-        room_runtime = RoomRuntime(app, InMemoryRoomStore())
+    shared = SharedRedis(str(url), str(app.config["REDIS_PREFIX"])) if url else None
+    room_runtime = RoomRuntime(app, shared=shared)
     app.extensions[EXTENSION] = room_runtime
     return room_runtime

@@ -1,16 +1,17 @@
 """The one owner of live room state, behind an interface.
 
 ``transact(meeting_id, fn)`` runs ``fn(state)`` atomically for one meeting and returns its result;
-if ``fn`` raises, the stored state is unchanged. ``fn`` may run more than once (the Redis store runs
-it again when another process changed the room first), so it changes nothing but the state it is
-given; and what it returns holds no part of the state (new lists and dictionaries: the in-memory
-store goes on changing the state it was given).
+if ``fn`` raises, the stored state is unchanged. What ``fn`` returns holds no part of the state
+(new lists and dictionaries: the store goes on changing the state it was given).
 
-Every rule refuses before it changes anything (:mod:`server.room.core.rule`), so the in-memory
-store keeps each room as live objects and a change works on the room itself, with a lock per
-meeting (``threading.Lock`` is green under eventlet's patching) and no copy to put back. The Redis
-store (:mod:`.store_redis`) keeps JSON, which other processes read, and writes nothing when ``fn``
-raises. Nothing else in the code keeps room state."""
+Every rule refuses before it changes anything (:mod:`server.room.core.rule`), so the store keeps
+each room as live objects and a change works on the room itself, with a lock per meeting
+(``threading.Lock`` is green under eventlet's patching) and no copy to put back.
+
+A room lives in the memory of one process. With several processes (Redis), :mod:`.store_owned`
+keeps this store for the rooms the process holds and adds what the others need: who holds which
+meeting, and a snapshot of each room to take it over from. Nothing else in the code keeps room
+state."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ class RoomStore(Protocol):
         """A copy of the state, to read."""
         ...
 
-    def drop(self, meeting_id: int) -> None: ...
+    def drop(self, meeting_id: int) -> RoomState | None:
+        """Forget the room here; returns it as it was (None: it was not here)."""
+        ...
 
     def meeting_ids(self) -> list[int]: ...
 
@@ -95,11 +98,13 @@ class InMemoryRoomStore:
             state = self._rooms.get(meeting_id)
             return _thaw(_freeze(state)) if state is not None else None
 
-    def drop(self, meeting_id: int) -> None:
+    def holds(self, meeting_id: int) -> bool:
+        return meeting_id in self._rooms
+
+    def drop(self, meeting_id: int) -> RoomState | None:
+        # Under the room's lock: a change under way finishes first, and none comes after.
         with self._lock(meeting_id):
-            self._rooms.pop(meeting_id, None)
-        with self._guard:
-            self._locks.pop(meeting_id, None)
+            return self._rooms.pop(meeting_id, None)
 
     def meeting_ids(self) -> list[int]:
         with self._guard:

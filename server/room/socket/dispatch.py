@@ -91,6 +91,8 @@ def dispatch(spec: RuleSpec | SocketEvent, args: tuple[Any, ...]) -> dict[str, A
         payload = parse(spec.payload, args[0])
         if spec.policy == "connected":
             meeting_id = payload.meeting_id
+            if not connections.may_join(sid, meeting_id):
+                raise RoomError("wrong_meeting")
         else:
             meeting_id = connections.meeting_of(sid) or 0
             if not meeting_id:
@@ -113,21 +115,34 @@ def dispatch(spec: RuleSpec | SocketEvent, args: tuple[Any, ...]) -> dict[str, A
 
 def on_connect(auth: Any = None) -> None:
     """Only a logged-in session gets a socket (same origin is Engine.IO's default). The person is
-    read here once and kept with the socket (:mod:`server.room.live.identity`)."""
+    read here once and kept with the socket (:mod:`server.room.live.identity`), with the meeting
+    the connection is for (its query's ``meeting``, on which nginx routes it)."""
     g.pop("_login_user", None)
     flask_babel.refresh()
+    meeting_id = _connection_meeting()
     user = identity.current()
     if user is None:
         raise ConnectionRefusedError("not_logged_in")
     sid = str(request.sid)  # type: ignore[attr-defined]
     tuning.keep_socket_session(request.environ, session)
     person = identity.remember(request.environ, user, current_language())
-    runtime().connections.connected_as(sid, person)
+    runtime().connections.connected_as(sid, person, meeting_id)
     # Now that disconnect_user finds this socket, check the account once more: a session ended
     # between the read above and the join is refused here, any later one disconnects it (a new
     # statement sees every commit made before it: SQLite, and PostgreSQL's read committed).
     if not identity.valid([person]):
         raise ConnectionRefusedError("not_logged_in")
+
+
+def _connection_meeting() -> int | None:
+    """The meeting the connection is made for: its query's ``meeting`` (None: it names none). A
+    value that is no meeting id refuses the connection."""
+    given = request.args.get("meeting")
+    if given is None:
+        return None
+    if given.isascii() and given.isdigit() and len(given) <= 10 and 1 <= int(given) < 2**31:
+        return int(given)
+    raise ConnectionRefusedError("invalid")
 
 
 def on_disconnect(reason: Any = None) -> None:

@@ -52,8 +52,10 @@ def join(event: Event, p: Payload) -> dict[str, Any]:
         raise RoomError("not_logged_in")
     meeting, entrant = database.entrant(p.meeting_id, user)
     room_runtime = runtime()
-    if room_runtime.connections.meeting_of(event.sid) not in (None, p.meeting_id):
-        room_runtime.socket_gone(event.sid, keep_place=True)
+    connections = room_runtime.connections
+    # The meeting comes to this process if another one holds it; only a connection made for
+    # this meeting (the one nginx routes here) may ask for that.
+    room_runtime.placement.take(p.meeting_id, connections.meeting_for(event.sid) == p.meeting_id)
 
     def enter(state: RoomState, now: float) -> Outcome:
         # Joining costs from the budget, like leaving and joining again.
@@ -65,7 +67,7 @@ def join(event: Event, p: Payload) -> dict[str, Any]:
     applied = room_runtime.on_event(
         p.meeting_id, sender, enter, new_room=lambda: database.new_room(meeting)
     )
-    room_runtime.connections.bind(event.sid, entrant.user_id, p.meeting_id)
+    connections.bind(event.sid, p.meeting_id)
     where = applied.outcome.data["where"]
     data: dict[str, Any] = {"where": where, "user_id": entrant.user_id}
     if applied.room is not None:

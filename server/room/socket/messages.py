@@ -38,6 +38,7 @@ MESSAGES: dict[str, LazyString] = {
     "too_many_topics": _l("The meeting cannot hold more topics."),
     "invalid": _l("This request is not valid."),
     "unknown_event": _l("The server does not know this request."),
+    "moving": _l("The meeting is moving to another server. Reconnecting…"),
     "internal": _l("Something went wrong. Nothing was changed; please try again."),
 }
 

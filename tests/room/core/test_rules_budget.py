@@ -15,7 +15,7 @@ from server.room.core.payloads import Payload
 from server.room.core.rule import RuleSpec, act, perform
 from server.room.core.state import Person, RoomState
 from server.room.live.store import InMemoryRoomStore
-from server.room.live.store_redis import RedisRoomStore
+from server.room.live.store_owned import Claimed, OwnedRoomStore
 from tests.room.builders import FACILITATOR, T0, arrive, running_room
 from tests.scale.redis_helpers import prefix as prefix  # the fixtures
 from tests.scale.redis_helpers import redis_client as redis_client
@@ -109,7 +109,7 @@ def test_a_state_stored_before_budgets_existed_still_reads() -> None:
     assert RoomState.from_dict(json.loads(json.dumps(stored))).budgets == {}
 
 
-def run_flood(store: InMemoryRoomStore | RedisRoomStore) -> int:
+def run_flood(store: InMemoryRoomStore | OwnedRoomStore) -> int:
     store.transact(7, lambda s: None, create=running_room)
     done = 0
     for _ in range(30):
@@ -126,5 +126,14 @@ def test_the_in_memory_store_keeps_the_budget() -> None:
 
 
 @pytest.mark.redis
-def test_the_redis_store_keeps_the_budget(redis_client: redis.Redis, prefix: str) -> None:
-    assert run_flood(RedisRoomStore(redis_client, prefix)) == 20
+def test_the_budget_goes_with_the_room_to_another_process(
+    redis_client: redis.Redis, prefix: str
+) -> None:
+    first = OwnedRoomStore(redis_client, prefix, "first")
+    first.claim(7)
+    assert run_flood(first) == 20
+    assert first.release(7)
+    found = OwnedRoomStore(redis_client, prefix, "second").claim(7)
+    assert isinstance(found, Claimed) and found.snapshot is not None
+    with pytest.raises(RoomError, match="rate_limited"):
+        toggle(found.snapshot, BIRCH, T0)

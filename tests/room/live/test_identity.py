@@ -63,10 +63,9 @@ def test_a_process_that_lost_its_control_channel_closes_ended_sessions_when_back
         redis.Redis.from_url(REDIS_URL),
         redis.Redis.from_url(REDIS_URL, client_name=name),
         prefix,
-        lambda sid, user_id, meeting_id: None,
         ttl=30,
+        when_listening=runtime(start=False).connections.end_ended_sessions,
     )
-    cluster.attach(runtime(start=False).connections)
     cluster.start()
     channel = f"{prefix}:control"
     try:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from server.auth import sessions
 from server.extensions import db, socketio
@@ -15,6 +16,7 @@ from server.models import (
     MeetingStatus,
     MembershipRole,
     MembershipStatus,
+    User,
     utcnow,
 )
 from server.room.live.runtime import RoomRuntime
@@ -60,14 +62,40 @@ def test_a_removed_member_is_refused(connect: Callable[..., Sock], course: Cours
 def test_a_meeting_that_does_not_exist_looks_the_same_as_one_of_another_group(
     connect: Callable[..., Sock], course: Course
 ) -> None:
-    sock = connect(course.participants[0])
-    assert (
-        sock.raw(
-            "join",
-            {"meeting_id": 9999},
-        )["error"]["code"]
-        == "not_member"
+    sock = connect(course.participants[0], for_meeting=9999)
+    assert sock.raw("join", {"meeting_id": 9999})["error"]["code"] == "not_member"
+
+
+def test_a_socket_joins_only_the_meeting_its_connection_was_made_for(
+    connect: Callable[..., Sock], course: Course
+) -> None:
+    """nginx routes a socket on the meeting its connection names: a socket made for one meeting
+    cannot be used to reach another one's process."""
+    mira = connect(course.facilitator, for_meeting=course.meeting.id + 1)
+    assert mira.send("join")["error"]["code"] == "wrong_meeting"
+    assert connect(course.facilitator).send("join")["ok"]
+
+
+def test_a_socket_made_for_no_meeting_is_kept_to_the_first_it_joins(
+    connect: Callable[..., Sock], course: Course
+) -> None:
+    mira = connect(course.facilitator, for_meeting=None)
+    assert mira.send("join")["ok"]
+    assert mira.send("leave")["ok"]
+    assert mira.raw("join", {"meeting_id": course.meeting.id + 1})["error"]["code"] == (
+        "wrong_meeting"
     )
+    assert mira.send("join")["data"]["where"] == "room"
+
+
+def test_a_connection_naming_no_meeting_id_is_refused(
+    app: Flask, course: Course, login_as: Callable[[User], FlaskClient]
+) -> None:
+    http = login_as(course.participants[0])
+    refused = ("abc", "-1", "", "0", "1e9", "٣", "2147483648", "9" * 5000)
+    for query in (f"meeting={value}" for value in refused):
+        client = socketio.test_client(app, flask_test_client=http, query_string=query)
+        assert not client.is_connected(), query
 
 
 def test_a_participant_must_accept_the_current_agreement_first(

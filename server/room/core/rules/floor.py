@@ -44,8 +44,9 @@ def floor_paused(state: RoomState) -> bool:
     return state.pause is not None or state.holding_since is not None
 
 
-def _deadline_timer(floor: Floor) -> list[TimerRequest]:
-    if floor.deadline is None:
+def deadline_timer(floor: Floor) -> list[TimerRequest]:
+    """The timer that announces the end of this turn's time (none without a running limit)."""
+    if floor.deadline is None or floor.time_up:
         return []
     return [TimerRequest("turn_deadline", floor.deadline, floor.token)]
 
@@ -64,7 +65,7 @@ def start_floor(state: RoomState, user_id: int, now: float, via: str) -> Outcome
     if via != "round" and user_id in state.queue:
         # Their raised hand was answered; in a round it keeps its place for afterwards.
         state.queue.remove(user_id)
-    return Outcome(timers=_deadline_timer(floor))
+    return Outcome(timers=deadline_timer(floor))
 
 
 def end_floor(state: RoomState, now: float, *, counted: bool = True) -> None:
@@ -98,7 +99,7 @@ def resume_floor(state: RoomState, now: float) -> list[TimerRequest]:
     if floor.remaining is not None:
         floor.deadline = now + floor.remaining
         floor.remaining = None
-    return _deadline_timer(floor)
+    return deadline_timer(floor)
 
 
 def _require_no_round(state: RoomState) -> None:
@@ -203,7 +204,7 @@ def set_turn_limit(state: RoomState, actor: Person, p: TurnLimit, now: float) ->
         floor.remaining = float(seconds) if seconds else None
         return Outcome()
     floor.deadline = now + seconds if seconds else None
-    return Outcome(timers=_deadline_timer(floor))
+    return Outcome(timers=deadline_timer(floor))
 
 
 def turn_deadline_reached(state: RoomState, token: str, now: float) -> Outcome:

@@ -62,8 +62,12 @@ def start_break(state: RoomState, actor: Person, p: BreakLength, now: float) -> 
     """A break with a countdown: the queue and the floor are frozen until it ends."""
     pause_floor(state, now)
     state.pause = Break(until=now + p.minutes * 60, token=state.next_id("b"))
-    timer = TimerRequest("break_end", state.pause.until, state.pause.token)
-    return Outcome(timers=[timer], audit=[("room.break", None)])
+    return Outcome(timers=[break_timer(state.pause)], audit=[("room.break", None)])
+
+
+def break_timer(pause: Break) -> TimerRequest:
+    """The timer that ends a break when its countdown runs out."""
+    return TimerRequest("break_end", pause.until, pause.token)
 
 
 def _end_break(state: RoomState, now: float) -> Outcome:

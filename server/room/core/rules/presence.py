@@ -123,7 +123,7 @@ def join(state: RoomState, entrant: Entrant, sid: str, now: float) -> Outcome:
             outcome.merge(_admit(state, person, now))
     if not state.close_scheduled:
         state.close_scheduled = True
-        outcome.timers.append(TimerRequest("meeting_close", state.settings.closes_at, "close"))
+        outcome.timers.append(close_timer(state))
     outcome.merge(update_holding(state, now))
     outcome.data = {"where": person.where}
     return outcome
@@ -212,8 +212,20 @@ def leave(state: RoomState, actor: Person, p: Leave, now: float) -> Outcome:
     return outcome
 
 
+def close_timer(state: RoomState) -> TimerRequest:
+    """The timer that ends the meeting at its closing time (set by the first arrival)."""
+    return TimerRequest("meeting_close", state.settings.closes_at, "close")
+
+
 def _grace_token(person: Person) -> str:
     return f"{person.user_id}:{person.disconnected_at!r}"
+
+
+def grace_timer(state: RoomState, person: Person) -> TimerRequest:
+    """The timer that frees the place of someone whose last socket dropped, unless they are back
+    in time."""
+    ends = (person.disconnected_at or 0.0) + state.settings.reconnect_grace
+    return TimerRequest("reconnect_grace", ends, _grace_token(person))
 
 
 def disconnect(
@@ -231,9 +243,7 @@ def disconnect(
     if not keep_place:
         return drop_person(state, user_id, now)
     person.disconnected_at = now
-    outcome = Outcome()
-    grace_ends = now + state.settings.reconnect_grace
-    outcome.timers.append(TimerRequest("reconnect_grace", grace_ends, _grace_token(person)))
+    outcome = Outcome(timers=[grace_timer(state, person)])
     return outcome.merge(update_holding(state, now))
 
 
