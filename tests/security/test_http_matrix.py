@@ -16,6 +16,7 @@ from server import create_app
 from server.access import policy_of
 from server.config import TestingConfig
 from server.extensions import db
+from server.helplines import help_lines, seed_if_empty
 from server.models import MembershipRole, MembershipStatus, Role
 from tests import factories
 from tests.conftest import Course
@@ -95,6 +96,9 @@ def _url(app: Flask, rule: Rule, course: Course) -> str:
     other = course.participants[1]
     membership = course.group.membership_of(other.id)
     invitation, _ = factories.gen_invitation(course.group)
+    seed_if_empty()
+    db.session.commit()
+    line = help_lines()[0]
     values = {
         "group_id": course.group.id,
         "meeting_id": course.meeting.id,
@@ -102,6 +106,8 @@ def _url(app: Flask, rule: Rule, course: Course) -> str:
         "membership_id": membership.id if membership else 0,
         "invitation_id": invitation.id,
         "login_id": 1,
+        "line_id": line.id,
+        "direction": "down",
         "token": "not-a-real-token",
     }
     missing = set(rule.arguments) - set(values)
