@@ -11,10 +11,11 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+SOAK_ARGS ?=
 PYTHON_CODE := server tests bench
 export FLASK_APP := server
 
-.PHONY: run serve install client translations migrate seed test test-postgres lint format hooks bench bench-media extract-messages clean
+.PHONY: run serve install client translations migrate seed test test-postgres lint format hooks bench soak bench-media extract-messages clean
 
 run: install client translations migrate seed serve ## install, build, migrate, seed the demo and serve
 
@@ -79,6 +80,9 @@ hooks: install ## run `make lint`'s checks before every commit (pre-commit)
 
 bench: install client translations ## capacity and latency benchmark (see docs/benchmarks.md)
 	$(BIN)/python -m bench
+
+soak: install client translations ## 2,000 members for 30 minutes: memory, files, latency (docs/benchmarks.md)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 bench-media: install client translations ## the CPU of background blur and seven-way video in Chromium (see docs/media.md)
 	$(BIN)/python -m bench.media_cpu

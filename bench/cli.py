@@ -1,8 +1,10 @@
 """``python -m bench`` (``make bench``): the capacity and latency benchmark.
 
-Without options it runs the whole comparison (about an hour on the 2-core machine):
+Without options it runs the whole comparison (an hour or more on the 2-core machine):
 eventlet, gevent and threading, each against the bare relay, then two eventlet processes sharing
-Redis. ``--quick`` is a short eventlet-only run; docs/benchmarks.md explains the figures."""
+Redis, each meeting on one of them; every ramp goes on until a step fails or it reaches
+``--cap-members``. ``--ceiling`` ramps one eventlet Kreds process alone to its ceiling;
+``--quick`` is a short eventlet-only run. docs/benchmarks.md explains the figures."""
 
 from __future__ import annotations
 
@@ -12,14 +14,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.plan import MODES, App, Pace, Plan, Target, default_targets
+from bench.plan import MEMBERS_PER_MEETING, MODES, App, Pace, Plan, Target, default_targets, ramp_to
 from bench.ramp import CookieJar, run_side_by_side
 from bench.records import compare
-from bench.report import machine, write_outputs
-from bench.servers import Workspace, redis_available
+from bench.report import capacity_line, machine, write_outputs
+from bench.servers import Workspace, members_within_limits, redis_available
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL_STEPS = [15, 40, 70, 105, 145, 215, 286, 360, 430, 500]  # 105 … 3,500 members
+# The ramp's fixed steps, 105 … 3,500 members; past them it grows (bench/plan.py, ramp_to).
+FULL_STEPS = [15, 40, 70, 105, 145, 215, 286, 360, 430, 500]
+# --ceiling starts higher: its small steps would tell nothing the full run does not.
+CEILING_STEPS = [70, 145, 286, 500]
+CAP_MEMBERS = 10_000
 QUICK_STEPS = [2, 6, 12]
 # About 860 messages: a p99 over them is not one late message (bench/plan.py, Plan.window_at).
 MIN_DELIVERIES = 6000
@@ -39,6 +45,17 @@ def _numbers(text: str) -> list[int]:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="eventlet only, a few meetings")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="one eventlet Kreds process alone, ramped until a step fails (ceiling.json)",
+    )
+    parser.add_argument(
+        "--cap-members",
+        type=int,
+        default=CAP_MEMBERS,
+        help=f"members at which a ramp stops if no step failed (default {CAP_MEMBERS:,})",
+    )
     parser.add_argument("--modes", default=",".join(MODES), help="async modes, comma-separated")
     parser.add_argument("--steps", type=_numbers, default=None, help="meetings at each step")
     parser.add_argument("--window", type=float, default=None, help="measured seconds per step")
@@ -85,7 +102,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--out",
         type=Path,
         default=ROOT / "docs" / "benchmarks",
-        help="results.json and latency.png go here",
+        help="results.json and latency.png (ceiling.json with --ceiling) go here",
     )
     parser.add_argument(
         "--doc", type=Path, default=ROOT / "docs" / "benchmarks.md", help="table to update"
@@ -102,16 +119,22 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
-    modes = ["eventlet"] if args.quick else [m for m in args.modes.split(",") if m]
+    single = args.quick or args.ceiling
+    modes = ["eventlet"] if single else [m for m in args.modes.split(",") if m]
     unknown = set(modes) - set(MODES)
     if unknown:
         raise SystemExit(f"unknown async modes: {', '.join(sorted(unknown))}")
-    redis = not (args.quick or args.no_redis)
+    redis = not (single or args.no_redis)
     if redis and not redis_available(args.redis_url):
         print(f"Redis is not reachable at {args.redis_url}: two-process targets skipped.")
         redis = False
-    apps: list[App] = ["kreds"] if args.kreds_only else ["kreds", "baseline"]
-    steps = args.steps or (QUICK_STEPS if args.quick else FULL_STEPS)
+    apps: list[App] = ["kreds"] if args.kreds_only or args.ceiling else ["kreds", "baseline"]
+    if args.steps:
+        steps = args.steps
+    elif args.quick:
+        steps = QUICK_STEPS
+    else:
+        steps = ramp_to(args.cap_members, CEILING_STEPS if args.ceiling else FULL_STEPS)
     window = args.window or (8.0 if args.quick else 15.0)
     min_deliveries = args.min_deliveries
     if min_deliveries is None:
@@ -121,7 +144,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         busy_other_cpu = 0.0 if args.quick else BUSY_OTHER_CPU
     long_step = args.long_step
     if long_step is None:
-        long_step = LONG_STEP if LONG_STEP in steps and not args.quick else 0
+        long_step = LONG_STEP if LONG_STEP in steps and not single else 0
     return Plan(
         targets=default_targets(modes, redis, apps),
         steps=steps,
@@ -152,6 +175,8 @@ def side_by_side(targets: list[Target]) -> list[list[Target]]:
 def run(plan: Plan, say: Any = print) -> dict[str, Any]:
     """Every target of the plan; the results as one dictionary (results.json)."""
     started = time.time()
+    for problem in members_within_limits(plan.max_meetings * MEMBERS_PER_MEETING):
+        say(f"This machine may end the ramp before the server does: {problem}.")
     workspace = Workspace()
     results: list[dict[str, Any]] = []
     try:
@@ -170,6 +195,9 @@ def run(plan: Plan, say: Any = print) -> dict[str, Any]:
             same = (bare["mode"], bare["processes"]) == (kreds["mode"], kreds["processes"])
             if bare["app"] == "baseline" and same:
                 comparisons.append(compare(kreds, bare))
+    for target in results:
+        if target["app"] == "kreds":
+            say(capacity_line(target))
     return {
         "generated_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "duration_s": round(time.time() - started),
@@ -186,7 +214,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     plan = make_plan(args)
     results = run(plan)
-    paths = write_outputs(results, args.out, None if args.no_doc else args.doc)
+    stem = "ceiling" if args.ceiling else "results"
+    paths = write_outputs(results, args.out, None if args.no_doc else args.doc, stem)
     for path in paths:
         print(f"wrote {path}")
 

@@ -1,4 +1,4 @@
-"""One bench meeting played by seven python-socketio asyncio clients.
+"""One bench meeting played by seven light Socket.IO clients (bench/client.py).
 
 A ``Member`` is one person's socket: it connects with its log-in cookie, joins (the facilitator
 enters, participants wait in the lobby until the facilitator's client admits them), and then acts
@@ -6,19 +6,23 @@ when the worker's schedule says so: chat, reactions, raised hands, "next speaker
 handlers record what arrives. ``RoomPlay`` keeps the books of one meeting: which chat messages
 were sent and accepted, who received each one how often, and when each floor change reached each
 member. All seven members of a meeting live in the same worker process, so the books are plain
-objects; the latencies themselves come from the send time written into each message."""
+objects; the latencies themselves come from the send time written into each message.
+
+All seven connect to the same server process, the one that owns the meeting
+(:func:`owning_url`), as a deployment's proxy routes them by the meeting in the URL."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import socketio
+import aiohttp
 
+from bench.client import Closed, Connection, Refused
 from bench.plan import App, Pace
 from bench.tally import Tally
 
@@ -31,11 +35,21 @@ Key = tuple[int, int, int]  # (window, sender index, sequence)
 
 
 class Books(Protocol):
-    """The worker's side: the current tally and a place to keep background tasks."""
+    """The worker's side: the current tally, a place to keep background tasks, and the HTTP
+    session every socket of the worker connects through."""
 
     tally: Tally
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None: ...
+
+    @property
+    def http(self) -> aiohttp.ClientSession: ...
+
+
+def owning_url(meeting_id: int, urls: list[str]) -> str:
+    """The server process a meeting's members connect to: one per meeting, the same one for all
+    seven, chosen by the meeting alone (as a proxy's hash of the ``meeting`` query would)."""
+    return urls[meeting_id % len(urls)]
 
 
 @dataclass
@@ -67,8 +81,9 @@ class RoomPlay:
         self.window = -1
         self.playing = False
         self.closing = False
+        url = owning_url(self.meeting_id, urls)
         self.members = [
-            Member(self, index, person, urls[index % len(urls)], cookies.get(person["login"]))
+            Member(self, index, person, url, cookies.get(person["login"]))
             for index, person in enumerate(spec["people"])
         ]
         self._sent: dict[Key, float] = {}
@@ -186,23 +201,13 @@ class Member:
         self.facilitates = person["role"] != "participant"
         self.url = url
         self.cookie = cookie
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.socket = Connection(self.on_event, self.on_disconnect)
         self.view: dict[str, Any] | None = None
         self.admitted = asyncio.Event()
         self.admitting: set[int] = set()
         self.turn_pending = False
         self.seq = 0
         self.joined = False
-        for event, handler in (
-            ("chat", self.on_chat),
-            ("reaction", self.on_reaction),
-            ("room_state", self.on_room_state),
-            ("facilitator_state", self.on_facilitator_state),
-            ("admitted", self.on_admitted),
-            ("disconnect", self.on_disconnect),
-        ):
-            self.sio.on(event, handler)
-        self.sio.on("*", self.on_other)
 
     # Connection ------------------------------------------------------------------------------
 
@@ -211,11 +216,10 @@ class Member:
         started = time.time()
         tally = self.room.tally
         try:
-            headers = {"Cookie": self.cookie} if self.cookie else {}
             # A server that no longer accepts connections (eventlet's pool is full) leaves the
             # handshake waiting without end: the whole connection attempt has a time limit.
-            connecting = self.sio.connect(
-                self.url, headers=headers, transports=["websocket"], wait_timeout=CONNECT_TIMEOUT
+            connecting = self.socket.open(
+                self.room.books.http, self.url, self.room.meeting_id, self.cookie
             )
             await asyncio.wait_for(connecting, CONNECT_TIMEOUT)
             ack = await self.call("join")
@@ -226,7 +230,7 @@ class Member:
             if data.get("where") == "room":
                 self.admitted.set()
             await asyncio.wait_for(self.admitted.wait(), JOIN_TIMEOUT)
-        except (TimeoutError, socketio.exceptions.SocketIOError) as error:
+        except (TimeoutError, Refused, Closed, aiohttp.ClientError, OSError) as error:
             tally.join_failures[type(error).__name__] += 1
             return
         self.joined = True
@@ -234,19 +238,20 @@ class Member:
         tally.join_seconds.append(time.time() - started)
 
     async def leave(self) -> None:
-        if self.sio.connected:
-            await self.sio.disconnect()
+        await self.socket.close()
 
     async def call(self, event: str, **fields: Any) -> dict[str, Any]:
         tally = self.room.tally
         tally.events[event] += 1
         payload = {"meeting_id": self.room.meeting_id, **fields}
+        ack: Any
         try:
-            ack = await self.sio.call(event, payload, timeout=ACK_TIMEOUT)
+            answer = await self.socket.call(event, payload, ACK_TIMEOUT)
             self.received("ack")
-        except socketio.exceptions.TimeoutError:
+            ack = answer[0] if answer else None
+        except TimeoutError:
             ack = {"ok": False, "error": {"code": "timeout"}}
-        except socketio.exceptions.SocketIOError:
+        except Closed:
             ack = {"ok": False, "error": {"code": "disconnected"}}
         if not isinstance(ack, dict):
             ack = {"ok": False, "error": {"code": "no_ack"}}
@@ -263,8 +268,12 @@ class Member:
         if self.room.playing:
             self.room.tally.frames[event] += 1
 
-    def on_other(self, event: str, *args: Any) -> None:
-        self.received(event)
+    def on_event(self, event: str, args: list[Any]) -> None:
+        handler = self._handlers.get(event)
+        if handler is None:
+            self.received(event)
+        else:
+            handler(self, args[0] if args else None)
 
     def on_chat(self, data: dict[str, Any]) -> None:
         self.received("chat")
@@ -313,9 +322,18 @@ class Member:
     def on_admitted(self, data: Any = None) -> None:
         self.admitted.set()
 
-    def on_disconnect(self, *args: Any) -> None:
+    def on_disconnect(self) -> None:
         if not self.room.closing:
             self.room.tally.disconnects += 1
+
+    # What the server's events call (the class's own methods, looked up once).
+    _handlers: dict[str, Callable[[Member, Any], None]] = {
+        "chat": on_chat,
+        "reaction": on_reaction,
+        "room_state": on_room_state,
+        "facilitator_state": on_facilitator_state,
+        "admitted": on_admitted,
+    }
 
     # What a member does (the worker's schedule calls these) ----------------------------------
 

@@ -10,6 +10,22 @@ from typing import Any, Literal
 App = Literal["kreds", "baseline"]
 MODES = ("eventlet", "gevent", "threading")
 MEMBERS_PER_MEETING = 7  # a facilitator and six participants
+# The ramp past its fixed steps: each step this much larger than the one before, up to the cap.
+GROWTH = 1.25
+
+
+def ramp_to(cap_members: int, steps: list[int], growth: float = GROWTH) -> list[int]:
+    """``steps`` (meetings), then steps growing ``growth`` times from the last one, the last
+    the meetings that hold ``cap_members``: the ramp goes on until a step fails or the cap is
+    reached. Geometric steps find a ceiling in a few of them, each as precise as the step
+    before it."""
+    cap = math.ceil(cap_members / MEMBERS_PER_MEETING)
+    found = [step for step in steps if step <= cap]
+    at = found[-1] if found else 0
+    while at < cap:
+        at = min(cap, max(at + 1, round(at * growth)))
+        found.append(at)
+    return found
 
 
 @dataclass(frozen=True)
@@ -39,19 +55,26 @@ class Pace:
 
 @dataclass(frozen=True)
 class Target:
-    """One server set-up under test."""
+    """One server set-up under test. Several processes share Redis; one process uses it when
+    ``redis`` says so (the soak, bench/soak.py), else keeps its rooms in memory."""
 
     app: App
     mode: str
     processes: int = 1
+    redis: bool = False
+
+    @property
+    def on_redis(self) -> bool:
+        return self.redis or self.processes > 1
 
     @property
     def name(self) -> str:
-        return f"{self.app}-{self.mode}-{self.processes}p"
+        shared = "-redis" if self.on_redis and self.processes == 1 else ""
+        return f"{self.app}-{self.mode}-{self.processes}p{shared}"
 
     @property
     def label(self) -> str:
-        shared = " + Redis" if self.processes > 1 else ""
+        shared = " + Redis" if self.on_redis else ""
         app = "Kreds" if self.app == "kreds" else "bare relay"
         processes = "1 process" if self.processes == 1 else f"{self.processes} processes"
         return f"{app}, {self.mode}, {processes}{shared}"

@@ -5,8 +5,8 @@ Each step adds meetings to each target (their members join through the real path
 moment, then plays ``window`` seconds of meeting traffic on every meeting of one target connected
 so far while its server's CPU time and memory are read, then the same on the other. The ramp
 stops after the first step whose chat fan-out p99 passes the limit (or that lost, duplicated or
-misrouted a message, or failed a join): the capacity is the members of the last step that
-passed."""
+misrouted a message, failed a join, dropped a socket, or whose server exited): the capacity is
+the members of the last step that held (bench/records.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,15 @@ import psutil
 
 from bench.logins import LogIn, log_in_all
 from bench.plan import Plan, Target
-from bench.records import add_slope, brief, describe, latency_only, result, step_record
+from bench.records import (
+    add_slope,
+    brief,
+    describe,
+    latency_only,
+    result,
+    server_exited,
+    step_record,
+)
 from bench.servers import ROOT, Deployment, Workspace, redis_server_process
 from bench.tally import Tally, summary_ms
 from bench.worker import run_worker
@@ -143,7 +151,7 @@ def run_side_by_side(
         for deployment in deployments:
             deployment.start()
         pool = LoadPool(plan)
-        redis = redis_server_process() if any(t.processes > 1 for t in targets) else None
+        redis = redis_server_process() if any(t.on_redis for t in targets) else None
         time.sleep(1.0)
         idle_rss = {d.target.name: d.rss() for d in deployments}
         active = list(deployments)
@@ -152,7 +160,7 @@ def run_side_by_side(
         windows = 0
         for meetings in steps:
             new = workspace.meetings[joined_meetings:meetings]
-            joins = {d.target.name: _join(plan, pool, d, new, jar) for d in active}
+            joins = {d.target.name: join(plan, pool, d, new, jar) for d in active}
             joined_meetings = meetings
             time.sleep(plan.settle)
             step: dict[str, dict[str, Any]] = {}
@@ -173,9 +181,12 @@ def run_side_by_side(
                     step[name] = record
                 if step[lead]["ok"] or not latency_only(step[lead]):
                     break
+            for deployment in active:
+                if not deployment.alive():
+                    server_exited(step[deployment.target.name])
             for name, record in step.items():
                 records[name].append(record)
-            if not deployments[0].alive() or not step[lead]["ok"]:
+            if not step[lead]["ok"]:
                 break
             active = [d for d in active if d.alive()]
     finally:
@@ -204,7 +215,7 @@ def _play_step(
     for deployment in turns(active, plan.parts_at(meetings)):
         partners = [other for other in everyone if other is not deployment]
         for attempt in range(plan.replays + 1):
-            found = _play(plan, pool, deployment, partners, redis, window, seconds)
+            found = play(plan, pool, deployment, partners, redis, window, seconds)
             window += 1
             if not play_again(plan, *found, attempt, meetings):
                 break
@@ -281,7 +292,7 @@ def part_brief(tally: Tally, measured: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _join(
+def join(
     plan: Plan, pool: LoadPool, deployment: Deployment, new: list[dict[str, Any]], jar: CookieJar
 ) -> tuple[Tally, float]:
     """The new meetings join ``deployment`` through the real path: the join tally and the
@@ -308,7 +319,7 @@ def _join(
     return _merged(answers), round(sum(deployment.cpu_seconds()) - sum(cpu_before), 2)
 
 
-def _play(
+def play(
     plan: Plan,
     pool: LoadPool,
     deployment: Deployment,
@@ -316,13 +327,17 @@ def _play(
     redis: psutil.Process | None,
     window: int,
     seconds: float,
+    share: float | None = None,
 ) -> tuple[Tally, dict[str, Any]]:
-    """One measured window of ``deployment``'s meetings (the ``partners`` sit quiet)."""
+    """One measured window of ``deployment``'s meetings (the ``partners`` sit quiet). ``share``:
+    the part of a step's window this is (the chance of a round in each meeting scales with it;
+    by default one of ``plan.parts``)."""
     start = time.time() + 0.5
     end = start + seconds
     profilers = _profile(plan, deployment, window, seconds) if plan.profile_dir else []
     command = {"kind": "play", "target": deployment.target.name, "window": window}
-    command.update(start=start, end=end, drain=plan.drain, share=1 / plan.parts)
+    share = 1 / plan.parts if share is None else share
+    command.update(start=start, end=end, drain=plan.drain, share=share)
     for pipe in pool.pipes:
         pipe.send(command)
     time.sleep(max(0.0, start - time.time()))

@@ -40,6 +40,7 @@ def step_record(
     events = sum(played.events.values())
     frames = sum(played.frames.values())
     server_cpu_seconds = sum(measured["server_cpu"]) * window / 100
+    loadgen_cpu_seconds = measured["loadgen_cpu"] * window / 100
     lag = percentile(played.loop_lag, 99)
     record = {
         "meetings": meetings,
@@ -63,6 +64,9 @@ def step_record(
             # this hardly depends on what else the machine is doing.
             "cpu_ms_per_event": round(1000 * server_cpu_seconds / events, 2) if events else None,
             "cpu_ms_per_frame": round(1000 * server_cpu_seconds / frames, 3) if frames else None,
+            # Per chat message delivered to one member: the figure two processes are compared by
+            # with one at the same load (bench/report.py, scaling_table).
+            "cpu_us_per_delivery": per_delivery(server_cpu_seconds, played.chat_delivered),
             "join_cpu_seconds": measured["join_cpu_seconds"],
             "rss_bytes": rss,
             "rss_mb": round(rss / 2**20, 1),
@@ -77,8 +81,11 @@ def step_record(
             "partner_cpu_percent": measured["partner_cpu"],
             "load_average": measured["load_average"],
         },
+        # Every load process together, beside the server's: a load that takes the machine's
+        # last core stalls the deliveries it counts, whatever the server does.
         "loadgen": {
             "cpu_percent": measured["loadgen_cpu"],
+            "cpu_us_per_delivery": per_delivery(loadgen_cpu_seconds, played.chat_delivered),
             "rss_mb": round(measured["loadgen_rss"] / 2**20, 1),
             "loop_lag_p99_ms": None if lag is None else round(lag * 1000, 1),
         },
@@ -105,6 +112,18 @@ def step_record(
     return record
 
 
+def per_delivery(cpu_seconds: float, deliveries: int) -> float | None:
+    """CPU microseconds per chat delivery (one message reaching one member)."""
+    return round(1e6 * cpu_seconds / deliveries, 1) if deliveries else None
+
+
+def server_exited(record: dict[str, Any]) -> None:
+    """The step's server died: the step fails, whatever it measured before (the ramp stops
+    after the lead's first failing step, bench/ramp.py)."""
+    record["ok"] = False
+    record["problems"].append("the server exited")
+
+
 def describe(record: dict[str, Any]) -> str:
     chat, floor, server = record["chat"], record["floor"], record["server"]
     return (
@@ -112,16 +131,21 @@ def describe(record: dict[str, Any]) -> str:
         f"chat p50/p99/max {chat['p50_ms']}/{chat['p99_ms']}/{chat['max_ms']} ms "
         f"({chat['deliveries_per_s']}/s, lost {chat['lost']}, dup {chat['duplicated']}), "
         f"floor p99 {floor['p99_ms']} ms, server CPU {server['cpu_percent']}% "
+        f"({server['cpu_us_per_delivery']} µs/delivery), load CPU "
+        f"{record['loadgen']['cpu_percent']}% ({record['loadgen']['cpu_us_per_delivery']} "
+        "µs/delivery), "
         f"RSS {server['rss_mb']} MB ({server['rss_added_per_member_kb']} KB/member added, "
         f"{server['rss_slope_per_member_kb']} KB/member slope), "
-        f"load CPU {record['loadgen']['cpu_percent']}% lag p99 "
-        f"{record['loadgen']['loop_lag_p99_ms']} ms, other programs' CPU "
+        f"load lag p99 {record['loadgen']['loop_lag_p99_ms']} ms, other programs' CPU "
         f"{record['machine']['other_cpu_percent']}%" + ("" if record["ok"] else " — STOP")
     )
 
 
 def result(target: Target, records: list[dict[str, Any]], idle_rss: int | None) -> dict[str, Any]:
+    """A target's ramp; its capacity is the last step that held, before the first that failed
+    (the members of every step up to it joined and were served within the limits)."""
     passed = [r["members"] for r in _leading_ok(records)]
+    failing = next((r for r in records if not r["ok"]), None)
     return {
         "target": target.name,
         "label": target.label,
@@ -131,6 +155,7 @@ def result(target: Target, records: list[dict[str, Any]], idle_rss: int | None) 
         "idle_rss_mb": round(idle_rss / 2**20, 1) if records and idle_rss else None,
         "steps": records,
         "capacity_members": max(passed) if passed else 0,
+        "failed_at_members": None if failing is None else failing["meetings"] * 7,
         "stopped_because": _first_failure(records),
     }
 
@@ -186,22 +211,22 @@ def compare(kreds: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
             {
                 "meetings": ours["meetings"],
                 "members": ours["members"],
-                "chat_p50": _ratio(ours["chat"]["p50_ms"], other["chat"]["p50_ms"]),
-                "chat_p99": _ratio(ours["chat"]["p99_ms"], other["chat"]["p99_ms"]),
-                "server_cpu": _ratio(ours["server"]["cpu_percent"], other["server"]["cpu_percent"]),
-                "cpu_per_event": _ratio(
+                "chat_p50": ratio(ours["chat"]["p50_ms"], other["chat"]["p50_ms"]),
+                "chat_p99": ratio(ours["chat"]["p99_ms"], other["chat"]["p99_ms"]),
+                "server_cpu": ratio(ours["server"]["cpu_percent"], other["server"]["cpu_percent"]),
+                "cpu_per_event": ratio(
                     ours["server"]["cpu_ms_per_event"], other["server"]["cpu_ms_per_event"]
                 ),
-                "rss_per_member": _ratio(
+                "rss_per_member": ratio(
                     ours["server"]["rss_per_member_kb"], other["server"]["rss_per_member_kb"]
                 ),
-                "join_p99": _ratio(ours["join"]["p99_ms"], other["join"]["p99_ms"]),
+                "join_p99": ratio(ours["join"]["p99_ms"], other["join"]["p99_ms"]),
             }
         )
     return {"kreds": kreds["target"], "baseline": baseline["target"], "steps": rows}
 
 
-def _ratio(ours: float | None, theirs: float | None) -> float | None:
+def ratio(ours: float | None, theirs: float | None) -> float | None:
     if ours is None or not theirs:
         return None
     return round(ours / theirs, 2)

@@ -1,5 +1,6 @@
 """The run's outputs: results.json, the latency plot, and the tables in docs/benchmarks.md
-(between the ``<!-- bench:results -->`` markers, so the prose around them stays)."""
+(between the ``<!-- bench:results -->`` markers, so the prose around them stays); a ``--ceiling``
+run's ceiling.json and its tables (between ``<!-- bench:ceiling -->``)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,28 @@ from typing import Any
 
 import psutil
 
+from bench.records import ratio
+
 START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
-PACKAGES = ("flask-socketio", "python-socketio", "python-engineio", "eventlet", "gevent", "aiohttp")
+MARKERS = {
+    "results": (START, END),
+    "ceiling": ("<!-- bench:ceiling -->", "<!-- /bench:ceiling -->"),
+}
+PACKAGES = (
+    "flask-socketio",
+    "python-socketio",
+    "python-engineio",
+    "eventlet",
+    "gevent",
+    "aiohttp",
+    "uvloop",
+)
 TARGET_MEMBERS = 2000
 TARGET_RATIO = 1.3
 TARGET_KB = 100.0
+# Two processes, each meeting on one of them, against one (the issue's targets).
+TARGET_SCALING_CPU = 1.15  # CPU per delivery at the same load, at most
+TARGET_SCALING_CAPACITY = 1.8  # capacity, at least
 
 
 def machine() -> dict[str, Any]:
@@ -60,6 +78,16 @@ def _frames(step: dict[str, Any]) -> str:
     return f"{per_s:,.0f} ({per_frame:.2f})" if per_frame else f"{per_s:,.0f}"
 
 
+def _per_delivery(step: dict[str, Any]) -> str:
+    """The server's and the load's CPU per chat delivery, in µs (runs before 2026-12-08 did not
+    count them)."""
+    server = step["server"].get("cpu_us_per_delivery")
+    load = step["loadgen"].get("cpu_us_per_delivery")
+    if server is None:
+        return "-"
+    return f"{server:.0f} / {load:.0f}" if load is not None else f"{server:.0f}"
+
+
 def steps_table(results: dict[str, Any]) -> str:
     ratios = {
         (c["kreds"], row["meetings"]): row for c in results["comparisons"] for row in c["steps"]
@@ -67,9 +95,9 @@ def steps_table(results: dict[str, Any]) -> str:
     lines = [
         "| target | members | window s / deliveries | join p50 / p99 ms "
         "| chat p50 / p99 / max ms | vs bare p99 "
-        "| floor p99 ms | lost / dup | server CPU | CPU ms/event | frames/s (CPU ms/frame) "
+        "| floor p99 ms | lost / dup | server / load CPU | CPU µs/delivery (server / load) "
+        "| CPU ms/event | frames/s (CPU ms/frame) "
         "| RSS KB/member (avg / slope) "
-        "| load CPU "
         "| other CPU |",
         "| --- " + "| ---: " * 13 + "|",
     ]
@@ -86,26 +114,104 @@ def steps_table(results: dict[str, Any]) -> str:
                 f"| {_ms(join['p50_ms'])} / {_ms(join['p99_ms'])} "
                 f"| {_ms(chat['p50_ms'])} / {_ms(chat['p99_ms'])} / {_ms(chat['max_ms'])} "
                 f"| {_ratio(ratio)} | {_ms(step['floor']['p99_ms'])} "
-                f"| {chat['lost']} / {chat['duplicated']} | {server['cpu_percent']:.0f}% "
+                f"| {chat['lost']} / {chat['duplicated']} "
+                f"| {server['cpu_percent']:.0f}% / {step['loadgen']['cpu_percent']:.0f}% "
+                f"| {_per_delivery(step)} "
                 f"| {_ms(server['cpu_ms_per_event'])} "
                 f"| {_frames(step)} "
                 f"| {server['rss_added_per_member_kb']:.0f} / {_ms(slope)} "
-                f"| {step['loadgen']['cpu_percent']:.0f}% "
                 f"| {step['machine']['other_cpu_percent']:.0f}% |"
             )
     return "\n".join(lines)
 
 
+def capacity_line(target: dict[str, Any]) -> str:
+    """A target's capacity in one sentence: the last step that held, and why the next failed."""
+    held = f"{target['label']}: capacity {target['capacity_members']:,} members (the last step "
+    failed_at = target.get("failed_at_members")
+    if failed_at is None:
+        return held + "of the ramp; every step held)"
+    why = "; ".join(target["stopped_because"])
+    return held + f"that held; at {failed_at:,}: {why})"
+
+
 def capacity_table(results: dict[str, Any]) -> str:
     lines = [
-        "| target | capacity (members, chat p99 ≤ limit) | stopped because |",
-        "| --- | ---: | --- |",
+        "| target | capacity: the last step that held (members) | the step that failed "
+        "| stopped because |",
+        "| --- | ---: | ---: | --- |",
     ]
     for target in results["targets"]:
-        why = "; ".join(target["stopped_because"]) or "every step passed"
+        why = "; ".join(target["stopped_because"]) or "every step held, up to the cap"
         if target["app"] == "baseline":
             why += " (reference: runs every step Kreds ran)"
-        lines.append(f"| {target['label']} | {target['capacity_members']} | {why} |")
+        failed_at = target.get("failed_at_members")
+        lines.append(
+            f"| {target['label']} | {target['capacity_members']:,} "
+            f"| {'-' if failed_at is None else f'{failed_at:,}'} | {why} |"
+        )
+    return "\n".join(lines)
+
+
+def scaling(results: dict[str, Any]) -> dict[str, Any] | None:
+    """Two eventlet processes of Kreds (each meeting on one of them) against one: the server's
+    CPU per chat delivery at each step both measured, as a ratio, and the capacities'
+    ratio. None unless the run measured both."""
+    by_name = {t["target"]: t for t in results["targets"]}
+    one, two = by_name.get("kreds-eventlet-1p"), by_name.get("kreds-eventlet-2p")
+    if one is None or two is None:
+        return None
+    theirs = {s["meetings"]: s for s in one["steps"]}
+    rows = []
+    for step in two["steps"]:
+        other = theirs.get(step["meetings"])
+        if other is None:
+            continue
+        ours = step["server"].get("cpu_us_per_delivery")
+        base = other["server"].get("cpu_us_per_delivery")
+        rows.append(
+            {
+                "members": step["members"],
+                "one_us": base,
+                "two_us": ours,
+                "cpu_ratio": ratio(ours, base),
+                "one_cpu_percent": other["server"]["cpu_percent"],
+                "two_cpu_percent": step["server"]["cpu_percent"],
+                "two_per_process": step["server"]["cpu_percent_per_process"],
+            }
+        )
+    return {
+        "steps": rows,
+        "capacity_one": one["capacity_members"],
+        "capacity_two": two["capacity_members"],
+        "capacity_ratio": ratio(two["capacity_members"], one["capacity_members"]),
+        # Whether the one-process ramp ended at its cap: then the ratio is a lower bound.
+        "one_capped": one.get("failed_at_members") is None,
+    }
+
+
+def scaling_table(results: dict[str, Any]) -> str:
+    found = scaling(results)
+    if found is None:
+        return ""
+    capacity = found["capacity_ratio"]
+    bound = " (one process reached the cap: at least)" if found["one_capped"] else ""
+    lines = [
+        f"Two processes, each meeting on one (targets: CPU per delivery ≤ "
+        f"{TARGET_SCALING_CPU}x one process's at the same load, capacity ≥ "
+        f"{TARGET_SCALING_CAPACITY}x): capacity {found['capacity_two']:,} against "
+        f"{found['capacity_one']:,} members, {_ratio(capacity)}{bound}.",
+        "",
+        "| members | server CPU 1 process / 2 processes (each) "
+        "| CPU µs/delivery 1 / 2 processes | 2 / 1 |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for row in found["steps"]:
+        each = " + ".join(f"{share:.0f}" for share in row["two_per_process"])
+        lines.append(
+            f"| {row['members']:,} | {row['one_cpu_percent']:.0f}% / {each}% "
+            f"| {_ms(row['one_us'])} / {_ms(row['two_us'])} | {_ratio(row['cpu_ratio'])} |"
+        )
     return "\n".join(lines)
 
 
@@ -197,46 +303,43 @@ def contention_note(results: dict[str, Any]) -> str:
     )
 
 
-def results_section(results: dict[str, Any]) -> str:
+def results_section(results: dict[str, Any], stem: str = "results") -> str:
+    """The tables between the markers: the issue's verdicts where the run compared Kreds with
+    the relay, the capacities, two processes against one where it ran both, every step."""
+    start, end = MARKERS[stem]
     m = results["machine"]
     plan = results["plan"]
     pace = plan["pace"]
-    return "\n".join(
-        [
-            START,
-            f"Run {results['generated_at']} ({results['duration_s'] // 60} min): "
-            f"`{results['command'].strip()}` on {m['nproc']} cores ({m['cpu_model']}), "
-            f"{m['memory_gib']} GiB, Python {m['python']}, "
-            + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
-            + ".",
-            "",
-            f"Pace x{pace['speed']:g}: {pace['speed'] / pace['chat_every']:.2f} chat messages "
-            f"per member per second; windows of {plan['window']:g} s" + _longer_windows(plan) + "; "
-            f"{plan['workers']} load processes on the same machine.",
-            "",
-            contention_note(results),
-            "",
-            verdict_table(results),
-            "",
-            capacity_table(results),
-            "",
-            steps_table(results),
-            "",
-            "![Chat fan-out latency against connected members](benchmarks/latency.png)",
-            END,
-        ]
-    )
+    plot = "![Chat fan-out latency against connected members](benchmarks/latency.png)"
+    paragraphs = [
+        f"Run {results['generated_at']} ({results['duration_s'] // 60} min): "
+        f"`{results['command'].strip()}` on {m['nproc']} cores ({m['cpu_model']}), "
+        f"{m['memory_gib']} GiB, Python {m['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+        + ".",
+        f"Pace x{pace['speed']:g}: {pace['speed'] / pace['chat_every']:.2f} chat messages "
+        f"per member per second; windows of {plan['window']:g} s" + _longer_windows(plan) + "; "
+        f"{plan['workers']} load processes on the same machine.",
+        contention_note(results),
+        verdict_table(results) if results["comparisons"] else "",
+        capacity_table(results),
+        scaling_table(results),
+        steps_table(results),
+        plot if stem == "results" else "",
+    ]
+    return "\n".join([start, "\n\n".join(p for p in paragraphs if p), end])
 
 
-def update_doc(doc: Path, results: dict[str, Any]) -> bool:
+def update_doc(doc: Path, results: dict[str, Any], stem: str = "results") -> bool:
+    start, end = MARKERS[stem]
     if not doc.exists():
         return False
     text = doc.read_text()
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         return False
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    doc.write_text(before + results_section(results) + after)
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    doc.write_text(before + results_section(results, stem) + after)
     return True
 
 
@@ -292,12 +395,18 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(figure)
 
 
-def write_outputs(results: dict[str, Any], out: Path, doc: Path | None) -> list[Path]:
+def write_outputs(
+    results: dict[str, Any], out: Path, doc: Path | None, stem: str = "results"
+) -> list[Path]:
+    """``stem``.json (and, for the whole comparison, latency.png) in ``out``; the tables in
+    ``doc`` between ``stem``'s markers."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "results.json", out / "latency.png"]
-    results = {**results, "verdicts": verdicts(results)}
+    written = [out / f"{stem}.json"]
+    results = {**results, "verdicts": verdicts(results), "scaling": scaling(results)}
     written[0].write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    plot(results, written[1])
-    if doc is not None and update_doc(doc, results):
+    if stem == "results":
+        written.append(out / "latency.png")
+        plot(results, written[1])
+    if doc is not None and update_doc(doc, results, stem):
         written.append(doc)
     return written

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -26,6 +27,51 @@ from bench.plan import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # only ever the loopback
+# Connections a server process of the run may hold: above any ramp's members (the default of
+# 10,000 would end a ramp that goes past it by refusing sockets, not by the server's work).
+MAX_CONNECTIONS = 60_000
+# Files a process holds besides its members' sockets: the database, logs, pipes, Redis.
+SPARE_FILES = 512
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft limit of open files to its hard limit, and return it: every
+    member's socket is a file, in the load and in the server alike (the servers and the load
+    processes inherit the limit from the controller; each raises its own too)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1_048_576 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return int(soft)
+
+
+def members_within_limits(members: int, processes: int = 1) -> list[str]:
+    """What on this machine keeps ``members`` sockets from one host (the load) from reaching
+    a server of ``processes`` processes, in words (none: nothing does)."""
+    problems = []
+    files = raise_open_files_limit()
+    if members // processes + SPARE_FILES > files:
+        problems.append(
+            f"open files: a server process would hold {members // processes:,} sockets, the "
+            f"limit is {files:,} (raise the hard limit: ulimit -Hn)"
+        )
+    ports = _ephemeral_ports()
+    if ports is not None and members > ports:
+        problems.append(f"ephemeral ports: {members:,} sockets, {ports:,} ports")
+    return problems
+
+
+def _ephemeral_ports() -> int | None:
+    """How many local ports Linux hands out to connections from this host to one address."""
+    found = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    if not found.exists():
+        return None
+    low, high = (int(n) for n in found.read_text().split())
+    return high - low + 1
 
 
 def free_port() -> int:
@@ -51,6 +97,7 @@ class Workspace:
             "PYTHONWARNINGS": "ignore",
             # Thousands of log-ins from 127.0.0.1: the log-in rate limit would refuse them.
             "KREDS_RATELIMIT_ENABLED": "0",
+            "KREDS_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
         }
         for name in ("DATABASE_URL", "REDIS_URL", "KREDS_ASYNC_MODE", "KREDS_REDIS_PREFIX"):
             self.env.pop(name, None)
@@ -158,13 +205,13 @@ class Deployment:
             return [sys.executable, "-m", "server", "--host", HOST, "--port", str(port)]
         command = [sys.executable, "-m", "bench.baseline_app", "--host", HOST, "--port", str(port)]
         command += ["--mode", self.target.mode]
-        if self.target.processes > 1:
+        if self.target.on_redis:
             command += ["--redis-url", self.redis_url, "--channel", f"{self.prefix}:socketio"]
         return command
 
     def _env(self) -> dict[str, str]:
         env = {**self.workspace.env, "KREDS_ASYNC_MODE": self.target.mode}
-        if self.target.processes > 1:
+        if self.target.on_redis:
             env.update(REDIS_URL=self.redis_url, KREDS_REDIS_PREFIX=self.prefix)
         return env
 
@@ -207,7 +254,7 @@ class Deployment:
     def stop(self) -> None:
         for process in self.processes:
             process.stop()
-        if self.target.processes > 1:
+        if self.target.on_redis:
             forget_redis_prefix(self.redis_url, self.prefix)
 
 

@@ -25,8 +25,12 @@ from collections.abc import Callable, Coroutine
 from multiprocessing.connection import Connection
 from typing import Any
 
+import aiohttp
+import uvloop
+
 from bench.members import Member, RoomPlay
 from bench.plan import App, Pace
+from bench.servers import raise_open_files_limit
 from bench.tally import Tally
 
 Action = Callable[[], Coroutine[Any, Any, None]]
@@ -47,6 +51,10 @@ class Side:
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         self.worker.spawn(work)
 
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        return self.worker.http
+
     def report(self, kind: str) -> dict[str, Any]:
         answer = {"kind": kind, "tally": self.tally.to_wire()}
         self.tally = Tally()
@@ -62,6 +70,19 @@ class Worker:
         self.rng = random.Random(number)
         self.sides: dict[str, Side] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._http: aiohttp.ClientSession | None = None
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """One HTTP session for every socket of this worker: no pool limit (each WebSocket
+        holds its connection for the run) and no cookie jar (each member sends its own)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=30),
+            )
+        return self._http
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(work)
@@ -219,8 +240,13 @@ class Worker:
 
         rooms = [room for side in self.sides.values() for room in side.rooms]
         await asyncio.gather(*(leave(room) for room in rooms), return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
 
 
 def run_worker(conn: Connection, number: int, pace: Pace, join_concurrency: int) -> None:
     """The process's entry point (multiprocessing, spawn)."""
-    asyncio.run(Worker(conn, number, pace, join_concurrency).serve())
+    raise_open_files_limit()
+    # libuv's loop: its sockets, timers and polling in C take a fifth to a third less of the load's
+    # CPU than asyncio's own loop for the same frames (docs/benchmarks.md, "The load").
+    uvloop.run(Worker(conn, number, pace, join_concurrency).serve())
